@@ -1,0 +1,57 @@
+import { basename, extname } from "node:path";
+import { parseArgs } from "node:util";
+import { createLogger } from "../../log.js";
+import { extractFile } from "../../pipeline.js";
+import { reportError, usageError } from "../errors.js";
+import { toJson, writeAtomic } from "../output.js";
+
+export const help = `nianbao extract FILE... [options]
+
+Extracts each report (PDF with a text layer, HTML page or text file) into a record.
+With one FILE and no --out, the record is printed on stdout; with several, one JSON
+line per record. With --out DIR, each record is written to DIR/<id>.json.
+
+Options:
+  -o, --out DIR        write DIR/<id>.json (id = file name without extension)
+      --compact        one-line JSON
+      --no-provenance  leave out the per-cell provenance map
+      --max-bytes N    refuse inputs larger than N bytes (default 256 MiB)
+  -v, --verbose        stack traces for errors
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      out: { type: "string", short: "o" },
+      compact: { type: "boolean", default: false },
+      "no-provenance": { type: "boolean", default: false },
+      "max-bytes": { type: "string" },
+      verbose: { type: "boolean", short: "v", default: false },
+    },
+  });
+  if (positionals.length === 0) throw usageError("extract needs at least one FILE");
+  const maxBytes = values["max-bytes"] === undefined ? undefined : Number(values["max-bytes"]);
+  if (maxBytes !== undefined && !(maxBytes > 0)) throw usageError(`--max-bytes must be a positive number, got ${values["max-bytes"]}`);
+  const log = createLogger({ cmd: "extract" });
+  const compact = values.compact || (positionals.length > 1 && !values.out);
+  let exitCode = 0;
+  for (const [i, file] of positionals.entries()) {
+    try {
+      const record = await extractFile(file, { provenance: !values["no-provenance"], log, ...(maxBytes ? { maxBytes } : {}) });
+      const json = toJson(record, compact);
+      if (values.out) {
+        const target = await writeAtomic(values.out, `${basename(file, extname(file))}.json`, json);
+        log.info({ file, out: target, progress: `${i + 1}/${positionals.length}`, template: record.meta.template, issues: record.issues.length }, "record written");
+      } else {
+        process.stdout.write(json);
+        log.info({ file, progress: `${i + 1}/${positionals.length}`, template: record.meta.template, issues: record.issues.length }, "record extracted");
+      }
+    } catch (error) {
+      const code = reportError(error, values.verbose);
+      if (exitCode === 0) exitCode = code;
+    }
+  }
+  return exitCode;
+}

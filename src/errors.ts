@@ -1,0 +1,45 @@
+/**
+ * Errors for input the pipeline cannot turn into a record. Each carries a stable
+ * string code and the process exit code the CLI uses for it, so scripts can tell
+ * "fix your input" from "this is our bug" without parsing messages.
+ *
+ * Anything thrown that is not a PipelineError is a defect (exit 1).
+ */
+export const ERROR_CODES = {
+  USAGE: { exit: 2, summary: "bad command-line usage" },
+  INPUT_NOT_FOUND: { exit: 3, summary: "the input file does not exist" },
+  INPUT_UNREADABLE: { exit: 4, summary: "the input exists but cannot be read (permissions, a directory, I/O error)" },
+  INPUT_EMPTY: { exit: 5, summary: "the input has no content (0 bytes, or no text at all)" },
+  INPUT_TOO_LARGE: { exit: 6, summary: "the input is larger than --max-bytes" },
+  UNSUPPORTED_FORMAT: { exit: 7, summary: "the bytes are not text, HTML or PDF (binary, archive, unknown)" },
+  NOT_A_REPORT: { exit: 8, summary: "the document is readable but is not a government information-disclosure annual report" },
+  PDF_ENCRYPTED: { exit: 9, summary: "the PDF is password-protected" },
+  PDF_CORRUPT: { exit: 10, summary: "the PDF is damaged or truncated and cannot be parsed" },
+  OCR_REQUIRED: { exit: 11, summary: "the document has no usable text layer (a scan or image): it needs OCR" },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class PipelineError extends Error {
+  readonly code: ErrorCode;
+  readonly exitCode: number;
+  /** The file or URL the error is about, when known. */
+  readonly input: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: { input?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "PipelineError";
+    this.code = code;
+    this.exitCode = ERROR_CODES[code].exit;
+    this.input = options.input;
+  }
+
+  /** Permanent errors will fail the same way on every retry (queues use this). */
+  get permanent(): boolean {
+    return this.code !== "INPUT_UNREADABLE";
+  }
+}
+
+export function isPipelineError(error: unknown): error is PipelineError {
+  return error instanceof PipelineError;
+}

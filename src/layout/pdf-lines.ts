@@ -1,0 +1,133 @@
+/**
+ * Rebuilds lines and cells from positioned text fragments. pdf.js returns text items
+ * in content-stream order, which in WPS/Word PDFs is not reading order; this puts
+ * them back on lines by baseline and splits each line into cells at wide gaps.
+ * Coordinates here are points with a top-left origin (y grows downwards).
+ */
+import type { LayoutCell, LayoutLine } from "../model/layout.js";
+
+export interface Fragment {
+  text: string;
+  x0: number;
+  x1: number;
+  /** Baseline, points from the page top. */
+  baseline: number;
+  /** Font size in points. */
+  size: number;
+}
+
+export interface PageFragments {
+  page: number;
+  width: number;
+  height: number;
+  fragments: Fragment[];
+}
+
+const CJK_CHAR = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
+
+interface DraftLine {
+  baseline: number;
+  size: number;
+  fragments: Fragment[];
+}
+
+/** Groups fragments whose baselines lie within ~0.4 em of each other. */
+function groupLines(fragments: Fragment[]): DraftLine[] {
+  const sorted = [...fragments].sort((a, b) => a.baseline - b.baseline || a.x0 - b.x0);
+  const lines: DraftLine[] = [];
+  for (const f of sorted) {
+    const last = lines.at(-1);
+    if (last && Math.abs(f.baseline - last.baseline) <= 0.4 * Math.min(f.size, last.size)) {
+      last.fragments.push(f);
+      last.size = Math.max(last.size, f.size);
+    } else {
+      lines.push({ baseline: f.baseline, size: f.size, fragments: [f] });
+    }
+  }
+  return lines;
+}
+
+/**
+ * Splits a line into cells where the horizontal gap exceeds ~0.9 em: table cells are
+ * far apart, while the words of a cell ("增 113", "2997 万元") sit a space apart.
+ */
+function cellsOf(line: DraftLine, page: number): LayoutCell[] {
+  const frags = [...line.fragments].sort((a, b) => a.x0 - b.x0);
+  const cells: LayoutCell[] = [];
+  let cur: { text: string; x0: number; x1: number; top: number; bottom: number; size: number } | undefined;
+  const push = () => {
+    if (!cur) return;
+    cells.push({
+      text: cur.text,
+      x0: cur.x0,
+      x1: cur.x1,
+      origin: { kind: "pdf", page, box: [round(cur.x0), round(cur.top), round(cur.x1), round(cur.bottom)] },
+    });
+  };
+  for (const f of frags) {
+    const top = f.baseline - f.size * 0.88;
+    const bottom = f.baseline + f.size * 0.12;
+    const gap = cur ? f.x0 - cur.x1 : Infinity;
+    if (cur && gap <= 0.9 * Math.max(f.size, cur.size)) {
+      const joinCjk = CJK_CHAR.test(cur.text.at(-1) ?? "") && CJK_CHAR.test(f.text[0] ?? "");
+      cur.text += gap > 0.2 * f.size && !joinCjk ? ` ${f.text}` : f.text;
+      cur.x1 = Math.max(cur.x1, f.x1);
+      cur.top = Math.min(cur.top, top);
+      cur.bottom = Math.max(cur.bottom, bottom);
+    } else {
+      push();
+      cur = { text: f.text, x0: f.x0, x1: f.x1, top, bottom, size: f.size };
+    }
+  }
+  push();
+  return cells;
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+/** Page numbers as printed in footers and headers: "-4-", "— 3 —", "第 2 页", "2 / 6", "- 4 -". */
+const PAGE_NUMBER = /^[\s\-—–－―~·]*(第\s*)?[0-9０-９]{1,4}(\s*页)?(\s*[/／]\s*[0-9]{1,4}|\s*共\s*[0-9]{1,4}\s*页)?[\s\-—–－―~·]*$/;
+
+/**
+ * Drops running headers, footers and page numbers: lines in the top or bottom band of
+ * a page that are page numbers, or whose text (digits ignored) repeats on many pages.
+ * They must never enter a table that continues across a page break.
+ */
+function dropPageFurniture(pages: { page: PageFragments; lines: LayoutLine[] }[]): void {
+  const band = (p: PageFragments, l: LayoutLine) => (l.top ?? 0) < p.height * 0.08 || (l.bottom ?? 0) > p.height * 0.9;
+  const key = (l: LayoutLine) => l.cells.map((c) => c.text).join("").replace(/[0-9０-９\s]/g, "");
+  const repeats = new Map<string, number>();
+  for (const { page, lines } of pages) {
+    for (const k of new Set(lines.filter((l) => band(page, l)).map(key))) if (k) repeats.set(k, (repeats.get(k) ?? 0) + 1);
+  }
+  const minRepeats = Math.max(3, Math.ceil(pages.length / 2));
+  for (const entry of pages) {
+    entry.lines = entry.lines.filter((l) => {
+      if (!band(entry.page, l)) return true;
+      const text = l.cells.map((c) => c.text).join(" ");
+      if (PAGE_NUMBER.test(text)) return false;
+      return (repeats.get(key(l)) ?? 0) < minRepeats;
+    });
+  }
+}
+
+/** All pages → lines in reading order (page by page, top to bottom). */
+export function linesFromFragments(pages: PageFragments[]): LayoutLine[] {
+  const perPage = pages.map((page) => {
+    const lines: LayoutLine[] = groupLines(page.fragments.filter((f) => f.text.trim() !== "")).map((d) => {
+      const cells = cellsOf(d, page.page);
+      return {
+        cells,
+        page: page.page,
+        top: Math.min(...d.fragments.map((f) => f.baseline - f.size * 0.88)),
+        bottom: Math.max(...d.fragments.map((f) => f.baseline + f.size * 0.12)),
+        x0: Math.min(...cells.map((c) => c.x0 ?? 0)),
+      };
+    });
+    return { page, lines };
+  });
+  dropPageFurniture(perPage);
+  return perPage.flatMap((p) => p.lines);
+}

@@ -1,0 +1,38 @@
+import { z } from "zod";
+
+/**
+ * Issue codes a record can carry. Validation never rejects a report: what fails is
+ * recorded here, with the cell path it concerns.
+ */
+export const ISSUE_CODES = {
+  UNSUPPORTED_TEMPLATE: "the report predates the 2019 template (or its tables are free-form): no table numbers are read",
+  TABLE_MISSING: "a template table was not found",
+  ROW_MISSING: "a row of a template table was not found",
+  UNKNOWN_LABEL: "a table row with numbers whose label matches no template row",
+  CELLS_AMBIGUOUS: "the values of a row could not be placed in their columns with certainty; they are left null",
+  CELLS_PLACED: "a row printed fewer values than columns; they were placed by position or arithmetic",
+  CELL_NOTE: "a cell carried a note beside its number; the leading number is the value",
+  CELL_UNPARSED: "a cell's text is not a number; the value is null",
+  UNIT_CONVERTED: "a cell printed a unit other than the column's; the value was converted",
+  MIXED_TEMPLATE: "tables of the report follow different template versions",
+  IDENTITY_ROW_TOTAL: "table 三: 总计 differs from the sum of the six applicant columns",
+  IDENTITY_BALANCE: "table 三: 本年新收 + 上年结转 differs from （七）总计 + 结转下年度",
+  IDENTITY_OUTCOMES: "table 三: （七）总计 differs from the sum of the outcome rows",
+  IDENTITY_REVIEW_TOTAL: "table 四: 总计 differs from 维持 + 纠正 + 其他 + 尚未审结",
+  IDENTITY_SUSPECT_CELL: "the cell where a failed row identity and a failed column identity cross",
+  SCHEMA_VIOLATION: "a value breaks the record schema (e.g. a negative count)",
+  META_MISSING: "title, organ or year could not be read",
+  YEAR_MISMATCH: "the statistics period and the title name different years",
+} as const;
+export const IssueCode = z.enum(Object.keys(ISSUE_CODES) as [keyof typeof ISSUE_CODES, ...(keyof typeof ISSUE_CODES)[]]);
+export type IssueCode = z.infer<typeof IssueCode>;
+
+export const Issue = z.object({
+  code: IssueCode,
+  severity: z.enum(["error", "warning", "info"]),
+  path: z.string().nullable().meta({ description: "the cell or table the issue is about, e.g. applications.granted.total" }),
+  message: z.string(),
+  expected: z.union([z.number(), z.string()]).optional(),
+  actual: z.union([z.number(), z.string(), z.null()]).optional(),
+});
+export type Issue = z.infer<typeof Issue>;

@@ -1,0 +1,33 @@
+import { z } from "zod";
+
+/**
+ * Where a value was read: enough for a reviewer to go from a wrong number to its
+ * place in the source. PDF boxes are in PDF points with the origin at the page's
+ * TOP-left corner (y grows downwards, unlike PDF user space), pages 1-based.
+ */
+export const Origin = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("pdf"),
+    page: z.number().int().positive(),
+    box: z.tuple([z.number(), z.number(), z.number(), z.number()]).meta({ description: "[x0, top, x1, bottom] in points, top-left origin" }),
+  }),
+  z.object({
+    kind: z.literal("html"),
+    table: z.number().int().nonnegative().meta({ description: "0-based index of the <table> in the document" }),
+    row: z.number().int().nonnegative().meta({ description: "0-based <tr> index within the table" }),
+    col: z.number().int().nonnegative().meta({ description: "0-based column of the cell in the table grid (rowspan/colspan resolved)" }),
+  }),
+  z.object({ kind: z.literal("html-text"), block: z.number().int().nonnegative() }),
+  z.object({ kind: z.literal("text"), line: z.number().int().positive().meta({ description: "1-based line number in the decoded text" }) }),
+]);
+export type Origin = z.infer<typeof Origin>;
+
+export const CellProvenance = z.object({
+  origin: Origin,
+  raw: z.string().meta({ description: "the text the value was read from" }),
+});
+export type CellProvenance = z.infer<typeof CellProvenance>;
+
+/** Cell path (e.g. "applications.granted.total") → where its value came from. */
+export const Provenance = z.record(z.string(), CellProvenance);
+export type Provenance = z.infer<typeof Provenance>;

@@ -1,0 +1,82 @@
+/**
+ * The extractor, stage by stage: read the source into a layout document, parse the
+ * template tables, validate, assemble the record. One report in, one record out.
+ */
+import { createHash } from "node:crypto";
+import { readFile, stat } from "node:fs/promises";
+import { basename } from "node:path";
+import { PipelineError } from "./errors.js";
+import type { ReportRecord } from "./model/record.js";
+import { resolveOptions, type ExtractOptions } from "./options.js";
+import { readSource } from "./sources/index.js";
+import { parseReport } from "./templates/index.js";
+import { looksLikeReport } from "./templates/meta.js";
+import { validateRecord } from "./validate/index.js";
+import { EXTRACTOR } from "./version.js";
+import { createLogger } from "./log.js";
+
+export interface ReportInput {
+  bytes: Uint8Array;
+  /** File name or URL: names the input in the record and in errors. */
+  name: string;
+}
+
+const silent = createLogger({}, "silent");
+
+export async function extractReport(input: ReportInput, options: ExtractOptions = {}): Promise<ReportRecord> {
+  const opts = resolveOptions(options);
+  const log = (opts.log ?? silent).child({ input: input.name });
+  if (input.bytes.length > opts.maxBytes) {
+    throw new PipelineError("INPUT_TOO_LARGE", `the input is ${input.bytes.length} bytes, over the limit of ${opts.maxBytes}`, { input: input.name });
+  }
+  const started = performance.now();
+  const source = await readSource(input.bytes, { name: input.name, log });
+  log.debug({ stage: "source", lines: source.layout.lines.length, ms: Math.round(performance.now() - started) }, "source read");
+  if (!looksLikeReport(source.layout.lines)) {
+    throw new PipelineError("NOT_A_REPORT", "the document does not read as a government information-disclosure annual report", { input: input.name });
+  }
+  const parsed = parseReport(source.layout);
+  const record = {
+    schemaVersion: 1,
+    source: {
+      name: input.name,
+      sha256: createHash("sha256").update(input.bytes).digest("hex"),
+      mediaType: source.mediaType,
+      pages: source.pages,
+      textSource: source.textSource,
+      encoding: source.encoding,
+      bytes: input.bytes.length,
+    },
+    meta: parsed.meta,
+    activeDisclosure: parsed.activeDisclosure,
+    applications: parsed.applications,
+    reviewLitigation: parsed.reviewLitigation,
+    sections: parsed.sections,
+    issues: parsed.issues,
+    ...(opts.provenance ? { provenance: parsed.provenance } : {}),
+    extractor: { ...EXTRACTOR },
+  } as ReportRecord;
+  record.issues.push(...validateRecord(record));
+  log.debug({ stage: "done", issues: record.issues.length, ms: Math.round(performance.now() - started) }, "record built");
+  return record;
+}
+
+/** Reads a file (refusing what is missing, unreadable or too large before reading it) and extracts it. */
+export async function extractFile(path: string, options: ExtractOptions = {}): Promise<ReportRecord> {
+  const opts = resolveOptions(options);
+  let bytes: Uint8Array;
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) throw new PipelineError("INPUT_UNREADABLE", "the path is a directory, not a file", { input: path });
+    if (info.size > opts.maxBytes) {
+      throw new PipelineError("INPUT_TOO_LARGE", `the file is ${info.size} bytes, over the limit of ${opts.maxBytes}`, { input: path });
+    }
+    bytes = await readFile(path);
+  } catch (error) {
+    if (error instanceof PipelineError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") throw new PipelineError("INPUT_NOT_FOUND", "no such file", { input: path, cause: error });
+    throw new PipelineError("INPUT_UNREADABLE", `the file cannot be read (${code ?? String(error)})`, { input: path, cause: error });
+  }
+  return extractReport({ bytes, name: basename(path) }, opts);
+}

@@ -1,0 +1,85 @@
+/**
+ * The one place that loads pdf.js (the legacy build, which runs on Node 20) and owns
+ * its document options and cleanup. Nothing else imports pdfjs-dist.
+ */
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+
+type PdfjsModule = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
+export type PDFDocumentProxy = import("pdfjs-dist/legacy/build/pdf.mjs").PDFDocumentProxy;
+export type PDFPageProxy = import("pdfjs-dist/legacy/build/pdf.mjs").PDFPageProxy;
+export type TextItem = import("pdfjs-dist/types/src/display/api.js").TextItem;
+
+const pdfjsRoot = dirname(createRequire(import.meta.url).resolve("pdfjs-dist/package.json"));
+
+/**
+ * CMaps (predefined CJK encodings such as UniGB-UCS2-H) and the standard fonts ship
+ * inside pdfjs-dist; pointing pdf.js at them keeps it offline. Trailing slashes matter.
+ */
+export const PDFJS_DATA = {
+  cMapUrl: join(pdfjsRoot, "cmaps") + "/",
+  standardFontDataUrl: join(pdfjsRoot, "standard_fonts") + "/",
+};
+
+/**
+ * Built-ins that the legacy bundle's core-js polyfills replace although Node 20 has
+ * them natively. The polyfilled Array.prototype.push (forced because of an edge case
+ * with non-writable lengths) and JSON.parse/stringify are much slower than V8's and
+ * slow down every caller in the process: measured ~15 % of the PDF text path. pdf.js
+ * does not depend on the edge cases they fix, so the natives are put back.
+ */
+function snapshotNatives(): () => void {
+  const saved = [
+    [Array.prototype, "push", Object.getOwnPropertyDescriptor(Array.prototype, "push")],
+    [JSON, "parse", Object.getOwnPropertyDescriptor(JSON, "parse")],
+    [JSON, "stringify", Object.getOwnPropertyDescriptor(JSON, "stringify")],
+  ] as const;
+  return () => {
+    for (const [target, key, descriptor] of saved) if (descriptor) Object.defineProperty(target, key, descriptor);
+  };
+}
+
+let loading: Promise<PdfjsModule> | undefined;
+
+/** Loads pdf.js once per process, with its worker in-process (no worker thread, no dynamic URL import). */
+export function loadPdfjs(): Promise<PdfjsModule> {
+  loading ??= (async () => {
+    const restore = snapshotNatives();
+    const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
+    // pdf.js looks for `globalThis.pdfjsWorker` before spawning a worker: with it set, the
+    // "fake worker" runs in this thread and needs no workerSrc.
+    (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = await import("pdfjs-dist/legacy/build/pdf.worker.mjs");
+    restore();
+    return pdfjs;
+  })();
+  return loading;
+}
+
+/** Opens a document, runs `op`, and always destroys the document it opened. */
+export async function withPdfDocument<T>(bytes: Uint8Array, op: (doc: PDFDocumentProxy) => Promise<T>): Promise<T> {
+  const pdfjs = await loadPdfjs();
+  const task = pdfjs.getDocument({
+    // pdf.js transfers (detaches) the buffer it is given: hand it a copy.
+    data: new Uint8Array(bytes),
+    cMapUrl: PDFJS_DATA.cMapUrl,
+    cMapPacked: true,
+    standardFontDataUrl: PDFJS_DATA.standardFontDataUrl,
+    isEvalSupported: false,
+    disableFontFace: true,
+    useSystemFonts: false,
+    stopAtErrors: false,
+    verbosity: pdfjs.VerbosityLevel.ERRORS,
+  });
+  let doc: PDFDocumentProxy | undefined;
+  try {
+    doc = await task.promise;
+    return await op(doc);
+  } finally {
+    if (doc) await doc.destroy();
+    else await task.destroy();
+  }
+}
+
+export function errorName(error: unknown): string | undefined {
+  return typeof error === "object" && error !== null && "name" in error ? String((error as { name: unknown }).name) : undefined;
+}

@@ -1,0 +1,38 @@
+import { PipelineError } from "../errors.js";
+import { decodeText, junkRatio } from "./decode.js";
+import { looksLikeHtml, sniffFormat } from "./detect.js";
+import { declaredCharset, readHtml } from "./html.js";
+import { readText } from "./text.js";
+import type { SourceContext, SourceResult } from "./types.js";
+
+export type { SourceContext, SourceResult } from "./types.js";
+
+/**
+ * Picks the backend for the bytes by their content and runs it. PDF is loaded lazily:
+ * text and HTML runs never pay for importing pdf.js.
+ */
+export async function readSource(bytes: Uint8Array, ctx: SourceContext): Promise<SourceResult> {
+  if (bytes.length === 0) throw new PipelineError("INPUT_EMPTY", "the file is empty (0 bytes)", { input: ctx.name });
+  const format = sniffFormat(bytes);
+  switch (format) {
+    case "pdf": {
+      const { readPdf } = await import("./pdf.js");
+      return readPdf(bytes, ctx);
+    }
+    case "image":
+      throw new PipelineError("OCR_REQUIRED", "the input is an image: reading it needs OCR", { input: ctx.name });
+    case "archive":
+      throw new PipelineError("UNSUPPORTED_FORMAT", "the input is an archive or office file, not a report document (PDF, HTML or text)", {
+        input: ctx.name,
+      });
+    default: {
+      const decoded = decodeText(bytes, declaredCharset(bytes));
+      const { text } = decoded;
+      if (junkRatio(text) > 0.1) {
+        throw new PipelineError("UNSUPPORTED_FORMAT", "the input is binary data, not text, HTML or PDF", { input: ctx.name });
+      }
+      if (text.trim() === "") throw new PipelineError("INPUT_EMPTY", "the file contains only whitespace", { input: ctx.name });
+      return looksLikeHtml(text) ? readHtml(decoded) : readText(decoded);
+    }
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * Puts a row's printed values into the table's columns. A row that prints one value
+ * per column is read as is. Otherwise a blank cell must stay blank without shifting
+ * the cells after it, so values are placed by position (PDF x-centres, HTML grid
+ * columns), or, in flattened text where positions are gone, by the table's own
+ * arithmetic — and only when exactly one placement satisfies it.
+ */
+import { readCell } from "./codecs.js";
+import type { ValueCell } from "./rows.js";
+
+/** An arithmetic identity over column indices: the parts add up to the total. */
+export interface IdentityGroup {
+  parts: number[];
+  total: number;
+}
+
+export type Placement =
+  | { ok: true; cells: (ValueCell | null)[]; how: "exact" | "position" | "identity" | "glued" }
+  | { ok: false; reason: string };
+
+export interface PlaceOptions {
+  /** PDF: x-centres of the columns. */
+  centers?: number[] | undefined;
+  /** HTML: grid column of each table column. */
+  gridCols?: number[] | undefined;
+  /** Identities that hold within a row, for flattened text. */
+  groups?: IdentityGroup[] | undefined;
+  /** When several placements satisfy the identities equally, this column set wins if it is one of them. */
+  preferred?: number[] | undefined;
+}
+
+function byNearest(values: ValueCell[], n: number, position: (v: ValueCell) => number | undefined, anchors: number[], tolerance: number): (ValueCell | null)[] | null {
+  const cells: (ValueCell | null)[] = new Array(n).fill(null);
+  for (const v of values) {
+    const p = position(v);
+    if (p === undefined) return null;
+    let best = -1;
+    let bestDistance = Infinity;
+    anchors.forEach((a, i) => {
+      const d = Math.abs(a - p);
+      if (d < bestDistance) {
+        best = i;
+        bestDistance = d;
+      }
+    });
+    if (best < 0 || bestDistance > tolerance || cells[best]) return null;
+    cells[best] = v;
+  }
+  return cells;
+}
+
+function numberAt(cells: (ValueCell | null)[], i: number): number | null {
+  const r = cells[i]?.reading;
+  return r?.kind === "number" ? r.value : null;
+}
+
+/** How many identities a filled row verifies, or -1 if one it can check fails. */
+function verify(cells: (ValueCell | null)[], groups: IdentityGroup[]): number {
+  let verified = 0;
+  for (const g of groups) {
+    const total = numberAt(cells, g.total);
+    if (total === null) continue;
+    const sum = g.parts.reduce((s, i) => s + (numberAt(cells, i) ?? 0), 0);
+    if (Math.abs(sum - total) > 1e-9) return -1;
+    verified++;
+  }
+  return verified;
+}
+
+function* combinations(n: number, k: number, start = 0, prefix: number[] = []): Generator<number[]> {
+  if (prefix.length === k) {
+    yield prefix;
+    return;
+  }
+  for (let i = start; i <= n - (k - prefix.length); i++) yield* combinations(n, k, i + 1, [...prefix, i]);
+}
+
+function byIdentity(values: ValueCell[], n: number, groups: IdentityGroup[], preferred: number[] | undefined): (ValueCell | null)[] | null {
+  let best: number[][] = [];
+  let bestVerified = -1;
+  for (const combo of combinations(n, values.length)) {
+    const cells: (ValueCell | null)[] = new Array(n).fill(null);
+    combo.forEach((col, i) => (cells[col] = values[i]!));
+    const verified = verify(cells, groups);
+    if (verified < 0) continue;
+    if (verified > bestVerified) {
+      best = [combo];
+      bestVerified = verified;
+    } else if (verified === bestVerified) best.push(combo);
+  }
+  let chosen = best.length === 1 ? best[0] : undefined;
+  if (!chosen && preferred) chosen = best.find((c) => c.length === preferred.length && c.every((x, i) => x === preferred[i]));
+  // An unverified placement is accepted only when it is forced: all but one column printed.
+  if (!chosen || (bestVerified <= 0 && values.length < n - 1)) return null;
+  const cells: (ValueCell | null)[] = new Array(n).fill(null);
+  chosen.forEach((col, i) => (cells[col] = values[i]!));
+  return cells;
+}
+
+/** Every way to cut a digit run into n numbers without leading zeros. */
+function* digitSplits(digits: string, n: number): Generator<string[]> {
+  if (n === 1) {
+    if (digits.length > 0 && (digits === "0" || digits[0] !== "0")) yield [digits];
+    return;
+  }
+  const maxLength = digits[0] === "0" ? 1 : digits.length - (n - 1);
+  for (let len = 1; len <= maxLength; len++) {
+    for (const rest of digitSplits(digits.slice(len), n - 1)) yield [digits.slice(0, len), ...rest];
+  }
+}
+
+function unglue(value: ValueCell, n: number, groups: IdentityGroup[]): (ValueCell | null)[] | null {
+  if (n > 8 || !/^\d+$/.test(value.text) || value.text.length < n || value.text.length > 40) return null;
+  let found: (ValueCell | null)[] | null = null;
+  for (const parts of digitSplits(value.text, n)) {
+    const cells = parts.map((text): ValueCell => ({ ...value, text, reading: readCell(text) }));
+    if (verify(cells, groups) === groups.length) {
+      if (found) return null; // more than one split fits: do not guess
+      found = cells;
+    }
+  }
+  return found;
+}
+
+export function placeValues(values: ValueCell[], n: number, options: PlaceOptions = {}): Placement {
+  if (values.length === n) return { ok: true, cells: values, how: "exact" };
+  if (values.length > n) {
+    // Extra cells that are blank (an empty label-side cell, a split colspan) carry nothing.
+    const trimmed = [...values];
+    while (trimmed.length > n && trimmed[0]!.reading.kind === "blank") trimmed.shift();
+    while (trimmed.length > n && trimmed.at(-1)!.reading.kind === "blank") trimmed.pop();
+    if (trimmed.length === n) return { ok: true, cells: trimmed, how: "exact" };
+    return { ok: false, reason: `${values.length} values printed for ${n} columns` };
+  }
+  if (options.centers && options.centers.length === n) {
+    const spacing = Math.min(...options.centers.slice(1).map((c, i) => c - options.centers![i]!));
+    const cells = byNearest(values, n, (v) => v.x, options.centers, Math.max(spacing * 0.6, 4));
+    if (cells) return { ok: true, cells, how: "position" };
+  }
+  if (options.gridCols && options.gridCols.length === n) {
+    const cells = byNearest(values, n, (v) => v.col, options.gridCols, 0.5);
+    if (cells) return { ok: true, cells, how: "position" };
+  }
+  if (options.groups) {
+    if (values.length === 1) {
+      const cells = unglue(values[0]!, n, options.groups);
+      if (cells) return { ok: true, cells, how: "glued" };
+    }
+    const cells = byIdentity(values, n, options.groups, options.preferred);
+    if (cells) return { ok: true, cells, how: "identity" };
+  }
+  return { ok: false, reason: `${values.length} values printed for ${n} columns and no unique placement` };
+}
+
+/**
+ * Column anchors from the rows that print every column: the mean x-centre (PDF) or
+ * the grid column (HTML) of each column. Undefined when no row is complete.
+ */
+export function columnAnchors(rows: ValueCell[][], n: number): { centers?: number[]; gridCols?: number[] } {
+  const complete = rows.filter((r) => r.length === n);
+  if (complete.length === 0) return {};
+  const out: { centers?: number[]; gridCols?: number[] } = {};
+  if (complete.every((r) => r.every((v) => v.x !== undefined))) {
+    out.centers = Array.from({ length: n }, (_, i) => complete.reduce((s, r) => s + r[i]!.x!, 0) / complete.length);
+  }
+  if (complete.every((r) => r.every((v) => v.col !== undefined))) {
+    // The most common grid column per position (header misalignments make a few rows differ).
+    out.gridCols = Array.from({ length: n }, (_, i) => {
+      const counts = new Map<number, number>();
+      for (const r of complete) counts.set(r[i]!.col!, (counts.get(r[i]!.col!) ?? 0) + 1);
+      return [...counts].sort((a, b) => b[1] - a[1])[0]![0];
+    });
+  }
+  return out;
+}

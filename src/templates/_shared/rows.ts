@@ -1,0 +1,193 @@
+/**
+ * Table rows from layout lines: a row is a label (the text that names it) and the
+ * value cells printed beside it, in order. How the two are tied together depends on
+ * the source:
+ *  - flowing text: labels are broken over lines and precede their numbers, so label
+ *    lines accumulate until a line ends in values;
+ *  - HTML: a <tr> is a row; a label-only row lends its label to a following row
+ *    that has none;
+ *  - PDF: value cells on one baseline make a row, and every label fragment joins the
+ *    row it is vertically nearest to (a two-line label puts the numbers between its
+ *    lines), as long as it lies left of the value columns.
+ */
+import type { LayoutCell, LayoutLine } from "../../model/layout.js";
+import type { Origin } from "../../model/provenance.js";
+import { isValueReading, readCell, type CellReading } from "./codecs.js";
+import { CJK } from "./text.js";
+
+export interface ValueCell {
+  text: string;
+  reading: CellReading;
+  origin: Origin;
+  /** PDF: horizontal centre in points. */
+  x?: number;
+  /** HTML: grid column. */
+  col?: number;
+}
+
+export interface TableRow {
+  label: string;
+  values: ValueCell[];
+  /** The label text and the values' provenance point back to these lines. */
+  lines: number[];
+}
+
+function valueCell(cell: LayoutCell, text = cell.text): ValueCell {
+  const v: ValueCell = { text, reading: readCell(text), origin: cell.origin };
+  if (cell.x0 !== undefined && cell.x1 !== undefined) v.x = (cell.x0 + cell.x1) / 2;
+  if (cell.col !== undefined) v.col = cell.col;
+  return v;
+}
+
+const SIGN_WORD = /^(增加?|减少?)$/;
+const UNIT_WORD = /^(亿元|万元|元|件|个|项|条)$/;
+
+/** Whitespace tokens of flowing text → cells: "增" "113" → "增 113", "2997" "万元" → "2997 万元". */
+export function mergeTokens(cells: LayoutCell[]): LayoutCell[] {
+  const out: LayoutCell[] = [];
+  for (const cell of cells) {
+    const prev = out.at(-1);
+    if (prev && SIGN_WORD.test(prev.text) && /^\d/.test(cell.text)) {
+      out[out.length - 1] = { ...prev, text: `${prev.text} ${cell.text}` };
+    } else if (prev && UNIT_WORD.test(cell.text) && readCell(prev.text).kind === "number") {
+      out[out.length - 1] = { ...prev, text: `${prev.text} ${cell.text}` };
+    } else if (prev && /^[(（]/.test(cell.text) && readCell(prev.text).kind === "number" && readCell(`${prev.text}${cell.text}`).kind === "number") {
+      out[out.length - 1] = { ...prev, text: `${prev.text}${cell.text}` };
+    } else {
+      out.push(cell);
+    }
+  }
+  return out;
+}
+
+/** Index where the trailing run of value cells starts (cells.length if there is none). */
+function trailingValuesStart(cells: LayoutCell[], emptyIsValue: boolean): number {
+  let k = cells.length;
+  while (k > 0) {
+    const text = cells[k - 1]!.text;
+    if (text.trim() === "" ? !emptyIsValue : !isValueReading(readCell(text))) break;
+    k--;
+  }
+  return k;
+}
+
+/**
+ * Crawler text dumps glue a label to its numbers ("规范性文件898989"): split off the
+ * digit run as one value cell, which the placement step may split further.
+ */
+function unglue(cell: LayoutCell): { label: string; digits: string } | null {
+  const m = /^(.*[^\d.,])(\d{3,})$/.exec(cell.text);
+  if (!m || !CJK.test(m[1]!)) return null;
+  return { label: m[1]!, digits: m[2]! };
+}
+
+export function flowRows(lines: LayoutLine[], indices: number[]): TableRow[] {
+  const rows: TableRow[] = [];
+  let pending: { label: string[]; lines: number[] } = { label: [], lines: [] };
+  lines.forEach((line, n) => {
+    const index = indices[n]!;
+    const html = line.isTableRow === true;
+    const cells = html ? line.cells : mergeTokens(line.cells);
+    let start = trailingValuesStart(cells, html);
+    let values = cells.slice(start).map((c) => valueCell(c));
+    let labelParts = cells.slice(0, start).map((c) => c.text);
+    if (!html && values.length === 0 && cells.length > 0) {
+      const last = cells.at(-1)!;
+      const glued = unglue(last);
+      if (glued) {
+        start = cells.length - 1;
+        labelParts = [...cells.slice(0, start).map((c) => c.text), glued.label];
+        values = [valueCell(last, glued.digits)];
+      }
+    }
+    const ownLabel = labelParts.join("");
+    if (values.length === 0 || (html && values.every((v) => v.reading.kind === "blank") && ownLabel === "")) {
+      if (ownLabel) {
+        pending.label.push(ownLabel);
+        pending.lines.push(index);
+      }
+      return;
+    }
+    // HTML rows carry their own label; a pending label-only row lends its text only to a row without one.
+    const borrow = !html || ownLabel === "";
+    rows.push({
+      label: (borrow ? pending.label.join("") : "") + ownLabel,
+      values,
+      lines: borrow ? [...pending.lines, index] : [index],
+    });
+    pending = { label: [], lines: [] };
+  });
+  return rows;
+}
+
+/** A PDF cell that holds several numbers ("1234 5678", two narrow columns run together) → one cell per number. */
+function splitNumberRun(cell: LayoutCell): LayoutCell[] {
+  const parts = cell.text.trim().split(/\s+/);
+  if (parts.length < 2 || !parts.every((p) => /^\d[\d,.]*$/.test(p)) || cell.x0 === undefined || cell.x1 === undefined) return [cell];
+  const width = (cell.x1 - cell.x0) / cell.text.length;
+  const out: LayoutCell[] = [];
+  let offset = 0;
+  for (const part of parts) {
+    const at = cell.text.indexOf(part, offset);
+    offset = at + part.length;
+    out.push({ ...cell, text: part, x0: cell.x0 + at * width, x1: cell.x0 + offset * width });
+  }
+  return out;
+}
+
+export function positionedRows(lines: LayoutLine[], indices: number[]): TableRow[] {
+  interface Draft {
+    line: LayoutLine;
+    index: number;
+    values: LayoutCell[];
+    labels: { cell: LayoutCell; top: number; index: number }[];
+  }
+  const drafts: Draft[] = [];
+  const labelOnly: { cell: LayoutCell; line: LayoutLine; index: number }[] = [];
+  lines.forEach((line, n) => {
+    const cells = line.cells.flatMap(splitNumberRun);
+    const start = trailingValuesStart(cells, false);
+    if (start < cells.length) {
+      drafts.push({
+        line,
+        index: indices[n]!,
+        values: cells.slice(start),
+        labels: cells.slice(0, start).map((cell) => ({ cell, top: line.top ?? 0, index: indices[n]! })),
+      });
+    } else {
+      for (const cell of cells) labelOnly.push({ cell, line, index: indices[n]! });
+    }
+  });
+  if (drafts.length === 0) return [];
+  // Label fragments must lie left of the value columns; header text over them is not a label.
+  const valueLeft = Math.min(...drafts.map((d) => Math.min(...d.values.map((v) => v.x0 ?? 0))));
+  for (const { cell, line, index } of labelOnly) {
+    if ((cell.x1 ?? 0) > valueLeft + 2) continue;
+    const mid = ((line.top ?? 0) + (line.bottom ?? 0)) / 2;
+    const height = (line.bottom ?? 0) - (line.top ?? 0) || 10;
+    let best: Draft | undefined;
+    let bestDistance = Infinity;
+    for (const d of drafts) {
+      if (d.line.page !== line.page) continue;
+      const distance = Math.abs(((d.line.top ?? 0) + (d.line.bottom ?? 0)) / 2 - mid);
+      if (distance < bestDistance) {
+        best = d;
+        bestDistance = distance;
+      }
+    }
+    if (best && bestDistance <= height * 4) best.labels.push({ cell, top: line.top ?? 0, index });
+  }
+  return drafts.map((d) => {
+    // Columns left to right (group labels first), lines top to bottom within a column.
+    const labels = [...d.labels].sort((a, b) => Math.round((a.cell.x0 ?? 0) / 4) - Math.round((b.cell.x0 ?? 0) / 4) || a.top - b.top);
+    return {
+      label: labels.map((l) => l.cell.text).join(""),
+      values: d.values.map((c) => valueCell(c)),
+      lines: [...new Set([...labels.map((l) => l.index), d.index])].sort((a, b) => a - b),
+    };
+  });
+}
+
+export function tableRows(lines: LayoutLine[], indices: number[], positioned: boolean): TableRow[] {
+  return positioned ? positionedRows(lines, indices) : flowRows(lines, indices);
+}

@@ -1,0 +1,88 @@
+/**
+ * Where each template table lies. HTML tables are classified by their own content;
+ * in text and PDF the tables are found inside their chapters (or, without chapter
+ * headings, between their own header cues), starting at the table's header so that
+ * numbers in the narrative above never read as table rows.
+ */
+import type { LayoutLine } from "../model/layout.js";
+import { lineText } from "../model/layout.js";
+import { chapterRanges, type Heading } from "./chapters.js";
+import { ACTIVE_HEADER, APPLICATIONS_HEADER, REVIEW_HEADER, type ChapterKind } from "./labels.js";
+import { compact } from "./_shared/text.js";
+
+export type TableId = "active" | "applications" | "review";
+
+/** The line indices of a table, in document order. */
+export type Region = number[];
+
+const TABLE_TEXT: Record<TableId, (text: string) => boolean> = {
+  active: (t) => /规章|行政许可|行政处罚|行政事业性收费/.test(t) && /信息内容|第二十条|制发件数|新制作数量|处理决定数量|上一年项目数/.test(t),
+  applications: (t) => /本年新收|新收政府信息/.test(t) && /予以公开|部分公开|不予公开/.test(t),
+  review: (t) => /行政复议|行政诉讼|直接起诉|复议后起诉/.test(t) && /维持|纠正|审结/.test(t),
+};
+
+const HEADER: Record<TableId, RegExp> = { active: ACTIVE_HEADER, applications: APPLICATIONS_HEADER, review: REVIEW_HEADER };
+
+/** HTML: the <table>s whose text makes them this template table. */
+function htmlTables(lines: LayoutLine[], id: TableId): Region {
+  const byTable = new Map<number, number[]>();
+  lines.forEach((l, i) => {
+    if (l.isTableRow && l.table !== undefined) byTable.set(l.table, [...(byTable.get(l.table) ?? []), i]);
+  });
+  const region: Region = [];
+  for (const indices of byTable.values()) {
+    const text = compact(indices.map((i) => lineText(lines[i]!, "")).join(""));
+    // A table three identical cues could claim (table 三 mentions 行政复议 nowhere, but be strict) goes to the first that fits.
+    const first = (["applications", "review", "active"] as TableId[]).find((t) => TABLE_TEXT[t](text));
+    if (first === id) region.push(...indices);
+  }
+  return region;
+}
+
+/** Lines from the first header cue to the end of the range. */
+function fromHeader(lines: LayoutLine[], [start, end]: [number, number], id: TableId): Region {
+  for (let i = start; i < end; i++) {
+    if (HEADER[id].test(compact(lineText(lines[i]!, "")))) return Array.from({ length: end - i }, (_, k) => i + k);
+  }
+  return [];
+}
+
+const CHAPTER_OF: Record<TableId, ChapterKind> = { active: "active", applications: "applications", review: "review" };
+
+/** Text/PDF without usable chapter headings: between one table's header cue and the next's. */
+function byCues(lines: LayoutLine[], id: TableId): Region {
+  const texts = lines.map((l) => compact(lineText(l, "")));
+  const firstOf = (re: RegExp, from = 0) => {
+    for (let i = from; i < texts.length; i++) if (re.test(texts[i]!)) return i;
+    return -1;
+  };
+  const t2 = firstOf(/第二十条|信息内容/);
+  const t3 = firstOf(/申请人情况|本年新收/);
+  const t4 = firstOf(/行政复议/, t3 >= 0 ? t3 + 1 : 0);
+  const n = texts.length;
+  const ranges: Record<TableId, [number, number]> = {
+    active: [t2, t3 > t2 ? t3 : n],
+    applications: [t3, t4 > t3 ? t4 : n],
+    review: [t4, n],
+  };
+  const [start, end] = ranges[id];
+  return start >= 0 && end > start ? Array.from({ length: end - start }, (_, k) => start + k) : [];
+}
+
+/**
+ * Candidate regions for a table, best first. Several candidates arise when a chapter
+ * occurs twice (main text and a statistics appendix): the caller takes the first that
+ * yields rows.
+ */
+export function findRegions(lines: LayoutLine[], headings: Heading[], id: TableId): Region[] {
+  const candidates: Region[] = [];
+  const html = htmlTables(lines, id);
+  if (html.length > 0) candidates.push(html);
+  for (const range of chapterRanges(headings, lines.length, CHAPTER_OF[id])) {
+    const region = fromHeader(lines, range, id).filter((i) => !lines[i]!.isTableRow || html.length === 0);
+    if (region.length > 0) candidates.push(region);
+  }
+  const cues = byCues(lines, id).filter((i) => !lines[i]!.isTableRow || html.length === 0);
+  if (cues.length > 0) candidates.push(cues);
+  return candidates;
+}

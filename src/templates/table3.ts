@@ -1,0 +1,62 @@
+/** Table 三 · 收到和处理政府信息公开申请情况 → `applications`. */
+import type { Applications } from "../model/record.js";
+import { APPLICANT_COLUMN_KEYS, applicationRowKeys, type ApplicationRow, type TemplateVersion } from "../model/vocabulary.js";
+import { APPLICATION_ROW_CUES } from "./labels.js";
+import { alignRows } from "./_shared/align.js";
+import { Collector, numberOf } from "./_shared/collector.js";
+import { columnAnchors, placeValues } from "./_shared/place.js";
+import type { TableRow } from "./_shared/rows.js";
+import { compact } from "./_shared/text.js";
+
+export interface ApplicationsResult {
+  table: Applications;
+  /** Which form of the （六） group the table prints. */
+  variant: TemplateVersion;
+}
+
+const ROW_IDENTITY = [{ parts: [0, 1, 2, 3, 4, 5], total: 6 }];
+
+export function parseApplications(rows: TableRow[], out: Collector): ApplicationsResult | null {
+  const labels = rows.map((r) => compact(r.label));
+  const tried = (["2021", "2019"] as const).map((variant) => ({ variant, keys: applicationRowKeys(variant), ...alignRows(labels, applicationRowKeys(variant), APPLICATION_ROW_CUES) }));
+  const best = tried.reduce((a, b) => (b.score > a.score ? b : a));
+  if (best.matches.size < 3) return null;
+
+  const byKey = new Map<ApplicationRow, TableRow>();
+  for (const [rowIndex, key] of best.matches) byKey.set(key, rows[rowIndex]!);
+  const anchors = columnAnchors([...byKey.values()].map((r) => r.values), APPLICANT_COLUMN_KEYS.length);
+
+  const table: Record<string, Record<string, number | null>> = {};
+  for (const key of best.keys) {
+    const row = byKey.get(key);
+    const values: Record<string, number | null> = Object.fromEntries(APPLICANT_COLUMN_KEYS.map((c) => [c, null]));
+    table[key] = values;
+    if (!row) {
+      out.issue("ROW_MISSING", "error", `applications.${key}`, `table 三 row ${key} was not found`);
+      continue;
+    }
+    const placed = placeValues(row.values, APPLICANT_COLUMN_KEYS.length, { ...anchors, groups: ROW_IDENTITY, preferred: [0, 6] });
+    if (!placed.ok) {
+      out.issue("CELLS_AMBIGUOUS", "error", `applications.${key}`, `row "${row.label}": ${placed.reason}; values left null`, {
+        actual: row.values.map((v) => v.text).join(" "),
+      });
+      continue;
+    }
+    if (placed.how === "identity" || placed.how === "glued") {
+      out.issue("CELLS_PLACED", "warning", `applications.${key}`, `row "${row.label}" printed ${row.values.length} value(s); placed by the row total (${placed.how})`, {
+        actual: row.values.map((v) => v.text).join(" "),
+      });
+    }
+    APPLICANT_COLUMN_KEYS.forEach((col, i) => {
+      const cell = placed.cells[i] ?? null;
+      values[col] = numberOf(cell);
+      out.cell(`applications.${key}.${col}`, cell);
+    });
+  }
+  rows.forEach((row, i) => {
+    if (!best.matches.has(i) && row.values.some((v) => v.reading.kind === "number")) {
+      out.issue("UNKNOWN_LABEL", "warning", "applications", `a row of table 三 matches no template row: "${row.label}" (${row.values.map((v) => v.text).join(" ")})`);
+    }
+  });
+  return { table: table as Applications, variant: best.variant };
+}

@@ -1,0 +1,40 @@
+/** Validation: the record schema plus the templates' identities, as issues on the record. */
+import type { z } from "zod";
+import type { Issue } from "../model/issue.js";
+import { ReportRecord2019, ReportRecord2021, ReportRecordUnsupported, type ReportRecord } from "../model/record.js";
+import { checkApplications, checkReviewLitigation, suspectCell } from "./identities.js";
+
+export { checkApplications, checkReviewLitigation } from "./identities.js";
+
+type ZodIssue = z.core.$ZodIssue;
+
+/** Flattens zod issues; for a failed union, the branch that came closest speaks for it. */
+function leaves(issues: readonly ZodIssue[], prefix: PropertyKey[] = []): { path: string; message: string }[] {
+  return issues.flatMap((issue) => {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === "invalid_union" && issue.errors.length > 0) {
+      const closest = [...issue.errors].sort((a, b) => a.length - b.length)[0]!;
+      return leaves(closest, path);
+    }
+    return [{ path: path.map(String).join("."), message: issue.message }];
+  });
+}
+
+/** Issues for a record (its own `issues` are not included). Never throws on bad values. */
+export function validateRecord(record: ReportRecord): Issue[] {
+  const schema = record.meta.template === "2019" ? ReportRecord2019 : record.meta.template === "2021" ? ReportRecord2021 : ReportRecordUnsupported;
+  const issues: Issue[] = [];
+  const parsed = schema.safeParse(record);
+  if (!parsed.success) {
+    for (const leaf of leaves(parsed.error.issues)) {
+      issues.push({ code: "SCHEMA_VIOLATION", severity: "error", path: leaf.path || null, message: leaf.message });
+    }
+  }
+  const identity: Issue[] = [];
+  if (record.applications) identity.push(...checkApplications(record.applications));
+  if (record.reviewLitigation) identity.push(...checkReviewLitigation(record.reviewLitigation));
+  issues.push(...identity);
+  const suspect = suspectCell(identity);
+  if (suspect) issues.push(suspect);
+  return issues;
+}
