@@ -6,7 +6,8 @@ import type { SourceContext, SourceResult } from "./types.js";
 /** A page's text items as fragments in top-left page coordinates. */
 async function pageFragments(page: PDFPageProxy): Promise<PageFragments> {
   const viewport = page.getViewport({ scale: 1 });
-  const content = await page.getTextContent();
+  // Raw text as printed: the parsers normalise what they compare, provenance keeps the original.
+  const content = await page.getTextContent({ disableNormalization: true });
   const [va, vb, vc, vd, ve, vf] = viewport.transform as [number, number, number, number, number, number];
   const fragments: Fragment[] = [];
   for (const item of content.items) {

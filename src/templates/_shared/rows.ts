@@ -47,9 +47,9 @@ export function mergeTokens(cells: LayoutCell[]): LayoutCell[] {
   const out: LayoutCell[] = [];
   for (const cell of cells) {
     const prev = out.at(-1);
-    if (prev && SIGN_WORD.test(prev.text) && /^\d/.test(cell.text)) {
+    if (prev && SIGN_WORD.test(prev.text) && /^\d/.test(cell.text.normalize("NFKC"))) {
       out[out.length - 1] = { ...prev, text: `${prev.text} ${cell.text}` };
-    } else if (prev && UNIT_WORD.test(cell.text) && readCell(prev.text).kind === "number") {
+    } else if (prev && UNIT_WORD.test(cell.text.normalize("NFKC")) && readCell(prev.text).kind === "number") {
       out[out.length - 1] = { ...prev, text: `${prev.text} ${cell.text}` };
     } else if (prev && /^[(（]/.test(cell.text) && readCell(prev.text).kind === "number" && readCell(`${prev.text}${cell.text}`).kind === "number") {
       out[out.length - 1] = { ...prev, text: `${prev.text}${cell.text}` };
@@ -76,7 +76,7 @@ function trailingValuesStart(cells: LayoutCell[], emptyIsValue: boolean): number
  * digit run as one value cell, which the placement step may split further.
  */
 function unglue(cell: LayoutCell): { label: string; digits: string } | null {
-  const m = /^(.*[^\d.,])(\d{3,})$/.exec(cell.text);
+  const m = /^(.*[^\d.,])(\d{3,})$/.exec(cell.text.normalize("NFKC"));
   if (!m || !CJK.test(m[1]!)) return null;
   return { label: m[1]!, digits: m[2]! };
 }
@@ -159,16 +159,16 @@ export function positionedRows(lines: LayoutLine[], indices: number[]): TableRow
     }
   });
   if (drafts.length === 0) return [];
-  // Label fragments must lie left of the value columns; header text over them is not a label.
-  const valueLeft = Math.min(...drafts.map((d) => Math.min(...d.values.map((v) => v.x0 ?? 0))));
+  // A label fragment joins the vertically nearest row whose values start right of it:
+  // header text printed over the value columns is nobody's label.
+  const valuesStart = new Map(drafts.map((d) => [d, Math.min(...d.values.map((v) => v.x0 ?? 0))]));
   for (const { cell, line, index } of labelOnly) {
-    if ((cell.x1 ?? 0) > valueLeft + 2) continue;
     const mid = ((line.top ?? 0) + (line.bottom ?? 0)) / 2;
     const height = (line.bottom ?? 0) - (line.top ?? 0) || 10;
     let best: Draft | undefined;
     let bestDistance = Infinity;
     for (const d of drafts) {
-      if (d.line.page !== line.page) continue;
+      if (d.line.page !== line.page || (cell.x1 ?? 0) > valuesStart.get(d)! + 2) continue;
       const distance = Math.abs(((d.line.top ?? 0) + (d.line.bottom ?? 0)) / 2 - mid);
       if (distance < bestDistance) {
         best = d;

@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { applicationRowKeys } from "../src/model/vocabulary.js";
+import { APPLICATION_ROW_CUES } from "../src/templates/labels.js";
+import { alignRows } from "../src/templates/_shared/align.js";
+import { placeValues } from "../src/templates/_shared/place.js";
+import { readCell } from "../src/templates/_shared/codecs.js";
+import type { ValueCell } from "../src/templates/_shared/rows.js";
+
+const keys2021 = applicationRowKeys("2021");
+
+describe("alignRows", () => {
+  it("maps labels by their cues, the row's own label winning over a group label before it", () => {
+    const labels = ["一、本年新收政府信息公开申请数量", "（三）不予公开1.属于国家秘密", "2.其他法律行政止公开"]; // typo as printed in a real report
+    const { matches } = alignRows(labels, keys2021, APPLICATION_ROW_CUES);
+    expect([...matches.entries()].sort((a, b) => a[0] - b[0]).map(([, k]) => k)).toEqual(["newReceived", "deniedStateSecret", "deniedProhibitedByLaw"]);
+  });
+
+  it("places rows without labels by order between labelled neighbours", () => {
+    const labels = ["1.属于国家秘密", "", "", "4.保护第三方合法权益"];
+    const { matches } = alignRows(labels, keys2021, APPLICATION_ROW_CUES);
+    expect([...matches.entries()].sort((a, b) => a[0] - b[0])).toEqual([
+      [0, "deniedStateSecret"],
+      [1, "deniedProhibitedByLaw"],
+      [2, "deniedEndangersSafety"],
+      [3, "deniedThirdPartyRights"],
+    ]);
+  });
+
+  it("skips a row that names nothing when every slot is taken", () => {
+    const labels = ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量"];
+    const { matches } = alignRows(labels, keys2021, APPLICATION_ROW_CUES);
+    expect(matches.get(0)).toBeUndefined();
+    expect(matches.get(1)).toBe("newReceived");
+  });
+});
+
+const cells = (texts: string[], xs?: number[]): ValueCell[] =>
+  texts.map((text, i) => ({ text, reading: readCell(text), origin: { kind: "text", line: 1 }, ...(xs ? { x: xs[i]! } : {}) }));
+
+describe("placeValues", () => {
+  const centers = [10, 20, 30, 40, 50, 60, 70];
+
+  it("keeps a full row as printed", () => {
+    const p = placeValues(cells(["1", "2", "3", "4", "5", "6", "21"]), 7);
+    expect(p.ok && p.how).toBe("exact");
+  });
+
+  it("places PDF values by x-centre, leaving blank columns null", () => {
+    const p = placeValues(cells(["5", "1", "6"], [11, 39, 69]), 7, { centers });
+    expect(p.ok && p.cells.map((c) => c?.text ?? null)).toEqual(["5", null, null, "1", null, null, "6"]);
+  });
+
+  it("refuses two values in one column", () => {
+    const p = placeValues(cells(["5", "1"], [11, 12]), 7, { centers });
+    expect(p.ok).toBe(false);
+  });
+
+  it("splits a glued digit run only when one split satisfies the row identity", () => {
+    const p = placeValues(cells(["162000018"]), 7, { groups: [{ parts: [0, 1, 2, 3, 4, 5], total: 6 }] });
+    expect(p.ok && p.cells.map((c) => c?.text)).toEqual(["16", "2", "0", "0", "0", "0", "18"]);
+    const q = placeValues(cells(["1111116"]), 7, { groups: [{ parts: [0, 1, 2, 3, 4, 5], total: 6 }] });
+    expect(q.ok && q.cells.map((c) => c?.text)).toEqual(["1", "1", "1", "1", "1", "1", "6"]);
+    const r = placeValues(cells(["11011025"]), 7, { groups: [{ parts: [0, 1, 2, 3, 4, 5], total: 6 }] });
+    expect(r.ok).toBe(false);
+  });
+
+  it("places short text rows by the identity, or not at all", () => {
+    const groups = [{ parts: [0, 1, 2, 3, 4, 5], total: 6 }];
+    const p = placeValues(cells(["7", "3", "10"]), 7, { groups });
+    expect(p.ok).toBe(false); // 7 and 3 could stand in any two of six columns
+    const q = placeValues(cells(["4", "1", "2", "3", "4", "1", "15"]).slice(0, 6), 7, { groups }); // total missing: forced
+    expect(q.ok && q.cells.map((c) => c?.text ?? null)).toEqual(["4", "1", "2", "3", "4", "1", null]);
+  });
+});

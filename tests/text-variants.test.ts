@@ -1,0 +1,87 @@
+/**
+ * The seed report rewritten the ways text dumps of real reports differ: line endings,
+ * labels and numbers on separate lines, numbers between the two lines of a label,
+ * dashes for blanks, full-width digits, cells glued together without separators.
+ * Every variant must read to the same numbers as the seed (or say it cannot).
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { ReportRecord } from "../src/model/record.js";
+import { extractReport } from "../src/pipeline.js";
+import { CORPUS, requireCorpus } from "./helpers.js";
+
+requireCorpus();
+const seed = readFileSync(join(CORPUS, "jixian-2020.txt"), "utf8");
+const truth = JSON.parse(readFileSync(join(CORPUS, "jixian-2020.truth.json"), "utf8")) as Record<string, unknown>;
+
+async function extract(text: string): Promise<ReportRecord> {
+  return extractReport({ bytes: Buffer.from(text), name: "variant.txt" });
+}
+
+function tables(r: ReportRecord) {
+  return { activeDisclosure: r.activeDisclosure, applications: r.applications, reviewLitigation: r.reviewLitigation, template: r.meta.template, year: r.meta.year };
+}
+const expected = { activeDisclosure: truth.activeDisclosure, applications: truth.applications, reviewLitigation: truth.reviewLitigation, template: "2019", year: 2020 };
+
+/** Table 三 rows: "label v1 … v7" lines of the seed. */
+const ROW = /^(.*?[^\d\s])\s+((?:\d+\s+){6}\d+)\s*$/gm;
+
+describe("text variants of the seed", () => {
+  it("CRLF line endings and no blank lines", async () => {
+    expect(tables(await extract(seed.replace(/\n+/g, "\r\n")))).toEqual(expected);
+  });
+
+  it("numbers on their own line after the label", async () => {
+    const variant = seed.replace(ROW, (_m, label: string, nums: string) => `${label}\n${nums}`);
+    expect(variant).not.toBe(seed);
+    expect(tables(await extract(variant))).toEqual(expected);
+  });
+
+  it("numbers between the two lines of a wrapped label (pdftotext order)", async () => {
+    const variant = seed.replace("（二）部分公开（区分处理的，\n\n只计这一情形，不计其他情形）\n0 0 0 0 0 0 0", "（二）部分公开（区分处理的，\n0 0 0 0 0 0 0\n只计这一情形，不计其他情形）");
+    expect(variant).not.toBe(seed);
+    expect(tables(await extract(variant))).toEqual(expected);
+  });
+
+  it("full-width digits and ideographic spaces", async () => {
+    const variant = seed.replace(/[0-9]/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0)).replace(/ /g, "\u3000");
+    expect(tables(await extract(variant))).toEqual(expected);
+  });
+
+  it("dashes for blank cells stay null and do not shift the cells after them", async () => {
+    const variant = seed.replace("二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0", "二、上年结转政府信息公开申请数量 0 — — — — — 0");
+    const r = await extract(variant);
+    expect(r.applications?.carriedOver).toEqual({
+      naturalPerson: 0,
+      commercialEnterprise: null,
+      researchInstitution: null,
+      socialWelfareOrganization: null,
+      legalServiceInstitution: null,
+      otherOrganization: null,
+      total: 0,
+    });
+  });
+
+  it("table 三 cells glued together are split by the row identity when the split is unique", async () => {
+    const variant = seed.replace(ROW, (_m, label: string, nums: string) => `${label}${nums.replace(/\s+/g, "")}`);
+    const r = await extract(variant);
+    expect(r.applications).toEqual(truth.applications);
+    expect(r.issues.some((i) => i.code === "CELLS_PLACED")).toBe(true);
+  });
+
+  it("a glued row with several possible splits is flagged, not guessed", async () => {
+    // 一、本年新收: "111113" can be cut as 1,1,1,1,1,1 | … many ways with one total: no unique split.
+    const variant = seed.replace("一、本年新收政府信息公开申请数量 16 2 0 0 0 0 18", "一、本年新收政府信息公开申请数量 11011025");
+    const r = await extract(variant);
+    const issue = r.issues.find((i) => i.path === "applications.newReceived");
+    expect(issue?.code).toBe("CELLS_AMBIGUOUS");
+    expect(r.applications?.newReceived.total).toBeNull();
+  });
+
+  it("a row printing only 自然人 and 总计 (法人 block blank) places them by the row identity", async () => {
+    const variant = seed.replace("一、本年新收政府信息公开申请数量 16 2 0 0 0 0 18", "一、本年新收政府信息公开申请数量 18 18");
+    const r = await extract(variant);
+    expect(r.applications?.newReceived).toMatchObject({ naturalPerson: 18, commercialEnterprise: null, total: 18 });
+  });
+});
