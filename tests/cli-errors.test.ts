@@ -1,0 +1,137 @@
+/**
+ * Bad input through the CLI: each case must end with its documented exit code, a
+ * one-line message naming the file and the reason, no stack trace, and no output
+ * file (not even a partial one).
+ */
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { deflateSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { ERROR_CODES, type ErrorCode } from "../src/errors.js";
+import { CORPUS, FIXTURES, requireCorpus, runCli, tempDir } from "./helpers.js";
+
+requireCorpus();
+const work = tempDir();
+
+function write(name: string, bytes: Uint8Array | string): string {
+  const path = join(work, name);
+  writeFileSync(path, bytes);
+  return path;
+}
+
+/** A minimal valid PNG (grey, 8×8) — an image input needs OCR. */
+function png(): Buffer {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf: Buffer) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff]! ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(body));
+    return Buffer.concat([len, body, sum]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(8, 0);
+  ihdr.writeUInt32BE(8, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 0; // greyscale
+  const raw = Buffer.alloc(8 * 9, 0x80);
+  for (let y = 0; y < 8; y++) raw[y * 9] = 0; // filter byte per row
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
+}
+
+const pdf = readFileSync(join(CORPUS, "huaian-2024.pdf"));
+
+interface Case {
+  name: string;
+  code: ErrorCode;
+  args: () => string[];
+  message: RegExp;
+}
+
+const cases: Case[] = [
+  { name: "missing file", code: "INPUT_NOT_FOUND", args: () => [join(work, "nope.pdf")], message: /nope\.pdf: no such file/ },
+  {
+    name: "a directory",
+    code: "INPUT_UNREADABLE",
+    args: () => {
+      mkdirSync(join(work, "adir"), { recursive: true });
+      return [join(work, "adir")];
+    },
+    message: /adir: the path is a directory/,
+  },
+  { name: "empty file", code: "INPUT_EMPTY", args: () => [write("empty.txt", "")], message: /empty\.txt: the file is empty/ },
+  { name: "whitespace only", code: "INPUT_EMPTY", args: () => [write("blank.txt", " \n\t\n ")], message: /blank\.txt: the file contains only whitespace/ },
+  { name: "over --max-bytes", code: "INPUT_TOO_LARGE", args: () => ["--max-bytes", "1000", join(CORPUS, "huaian-2024.pdf")], message: /huaian-2024\.pdf: the file is 412842 bytes, over the limit of 1000/ },
+  {
+    name: "binary junk",
+    code: "UNSUPPORTED_FORMAT",
+    args: () => [write("junk.bin", Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)))],
+    message: /junk\.bin: the input is binary data/,
+  },
+  { name: "a zip archive", code: "UNSUPPORTED_FORMAT", args: () => [write("a.zip", Buffer.concat([Buffer.from("PK\u0003\u0004"), Buffer.alloc(100)]))], message: /a\.zip: the input is an archive/ },
+  {
+    name: "text that is no report",
+    code: "NOT_A_REPORT",
+    args: () => [write("notice.txt", "关于召开2024年度安全生产工作会议的通知\n各单位：\n定于3月5日上午9时在三楼会议室召开会议，请准时参加。\n")],
+    message: /notice\.txt: the document does not read as a government information-disclosure annual report/,
+  },
+  {
+    name: "an HTML page that is no report",
+    code: "NOT_A_REPORT",
+    args: () => [write("news.html", "<html><head><meta charset='utf-8'></head><body><h1>新闻</h1><p>今天天气晴。</p></body></html>")],
+    message: /news\.html: the document does not read/,
+  },
+  { name: "truncated PDF", code: "PDF_CORRUPT", args: () => [write("truncated.pdf", pdf.subarray(0, Math.floor(pdf.length * 0.6)))], message: /truncated\.pdf: the PDF cannot be parsed/ },
+  { name: "corrupt PDF", code: "PDF_CORRUPT", args: () => [write("corrupt.pdf", Buffer.concat([Buffer.from("%PDF-1.7\n"), Buffer.alloc(5000, 0x41)]))], message: /corrupt\.pdf: the PDF cannot be parsed/ },
+  { name: "an image", code: "OCR_REQUIRED", args: () => [write("scan.png", png())], message: /scan\.png: the input is an image: reading it needs OCR/ },
+];
+
+const generated = join(FIXTURES, "inputs");
+if (existsSync(join(generated, "encrypted.pdf"))) {
+  cases.push({ name: "encrypted PDF", code: "PDF_ENCRYPTED", args: () => [join(generated, "encrypted.pdf")], message: /encrypted\.pdf: the PDF is encrypted with a password/ });
+}
+if (existsSync(join(generated, "image-only.pdf"))) {
+  cases.push({ name: "PDF without a text layer", code: "OCR_REQUIRED", args: () => [join(generated, "image-only.pdf")], message: /image-only\.pdf: the PDF has no text layer .* needs OCR/ });
+}
+
+describe("bad input through the CLI", () => {
+  it.each(cases.map((c) => [c.name, c] as const))("%s", (_name, c) => {
+    const out = tempDir("nianbao-out-");
+    const result = runCli(["extract", "--out", out, ...c.args()]);
+    expect(result.status).toBe(ERROR_CODES[c.code].exit);
+    const messages = result.stderr.split("\n").filter((l) => l.startsWith("nianbao:"));
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(c.message);
+    expect(messages[0]).toContain(`[${c.code}]`);
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it("goes on with the other files and exits with the first error's code", () => {
+    const out = tempDir("nianbao-out-");
+    const good = join(work, "good.txt");
+    copyFileSync(join(CORPUS, "jixian-2020.txt"), good);
+    const result = runCli(["extract", "--out", out, join(work, "missing.txt"), good]);
+    expect(result.status).toBe(ERROR_CODES.INPUT_NOT_FOUND.exit);
+    expect(readdirSync(out)).toEqual(["good.json"]);
+  });
+
+  it("usage errors exit 2 with the command's help", () => {
+    const none = runCli(["extract"]);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/extract needs at least one FILE/);
+    const unknown = runCli(["extract", "--bogus", "x"]);
+    expect(unknown.status).toBe(2);
+    expect(runCli(["frobnicate"]).status).toBe(2);
+  });
+});
