@@ -1,5 +1,6 @@
 import { PipelineError } from "../errors.js";
 import { linesFromFragments, type Fragment, type PageFragments } from "../layout/pdf-lines.js";
+import { hideFontPrograms, looksMisdecoded } from "./_internal/font-programs.js";
 import { errorName, withPdfDocument, type PDFPageProxy, type TextItem } from "./_internal/pdfjs.js";
 import type { SourceContext, SourceResult } from "./types.js";
 
@@ -33,17 +34,27 @@ function hasText(pages: PageFragments[]): boolean {
   return pages.some((p) => p.fragments.some((f) => /[\p{L}\p{N}]/u.test(f.text)));
 }
 
+async function readPages(bytes: Uint8Array, ctx: SourceContext): Promise<PageFragments[]> {
+  return withPdfDocument(bytes, async (doc) => {
+    const out: PageFragments[] = [];
+    for (let n = 1; n <= doc.numPages; n++) {
+      out.push(await pageFragments(await doc.getPage(n)));
+      ctx.log.debug({ page: n, of: doc.numPages }, "pdf page read");
+    }
+    return out;
+  });
+}
+
+const allText = (pages: PageFragments[]) => pages.map((p) => p.fragments.map((f) => f.text).join("")).join("");
+
 export async function readPdf(bytes: Uint8Array, ctx: SourceContext): Promise<SourceResult> {
   let pages: PageFragments[];
   try {
-    pages = await withPdfDocument(bytes, async (doc) => {
-      const out: PageFragments[] = [];
-      for (let n = 1; n <= doc.numPages; n++) {
-        out.push(await pageFragments(await doc.getPage(n)));
-        ctx.log.debug({ page: n, of: doc.numPages }, "pdf page read");
-      }
-      return out;
-    });
+    // Fast path: without font programs (see _internal/font-programs.ts); the full path
+    // when that is not known to be safe or the text came out misdecoded.
+    const fast = hideFontPrograms(bytes);
+    pages = fast ? await readPages(fast, ctx) : [];
+    if (!fast || looksMisdecoded(allText(pages))) pages = await readPages(bytes, ctx);
   } catch (error) {
     const name = errorName(error);
     if (name === "PasswordException") {
