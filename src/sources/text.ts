@@ -5,14 +5,30 @@ import type { SourceResult } from "./types.js";
 /** Whitespace that separates cells in flattened text, including ideographic and no-break spaces. */
 const SEPARATORS = /[\s\u00a0\u3000]+/;
 
-/** Plain text → one layout line per non-empty line, cells = whitespace-separated tokens. */
+/** A row of a pipe table (Markdown from PDF converters): "| 规章 | 0 | 0 | 1 |". */
+const PIPE_ROW = /^\s*\|.*\|\s*$/;
+const PIPE_RULE = /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/;
+
+/**
+ * Plain text → one layout line per non-empty line, cells = whitespace-separated
+ * tokens. Pipe-table rows become table rows whose cells are the text between the
+ * pipes (an empty cell is a blank value, as in HTML).
+ */
 export function textToLayout(text: string): LayoutLine[] {
   const lines: LayoutLine[] = [];
   const raw = text.split(/\r\n|\r|\n|\u2028|\u2029|\f/);
   for (let i = 0; i < raw.length; i++) {
-    const tokens = (raw[i] ?? "").split(SEPARATORS).filter((t) => t.length > 0);
+    const line = raw[i] ?? "";
+    const origin = { kind: "text" as const, line: i + 1 };
+    if (PIPE_RULE.test(line) && line.includes("-")) continue;
+    if (PIPE_ROW.test(line)) {
+      const cells = line.trim().slice(1, -1).split("|").map((c) => ({ text: c.trim(), origin }));
+      lines.push({ cells, isTableRow: true });
+      continue;
+    }
+    const tokens = line.split(SEPARATORS).filter((t) => t.length > 0);
     if (tokens.length === 0) continue;
-    lines.push({ cells: tokens.map((text) => ({ text, origin: { kind: "text" as const, line: i + 1 } })) });
+    lines.push({ cells: tokens.map((text) => ({ text, origin })) });
   }
   return lines;
 }

@@ -66,11 +66,16 @@ export function paragraphs(chapterLines: LayoutLine[]): string {
   return out.join("\n");
 }
 
+/** Site chrome that can follow the last chapter on a web page when the body was not isolated. */
+const PAGE_CHROME = /^(主办单位|承办单位|主办|版权所有|网站标识码|网站地图|联系我们|打印本页|【?打印】?|【?关闭】?|关闭窗口|分享到|扫一扫|相关链接|上一篇|下一篇|附件[:：]?$)|ICP备|公网安备/;
+
 export function extractSections(lines: LayoutLine[], headings: Heading[]): Sections {
   const section = (kind: ChapterKind): string | null => {
     const range = chapterRanges(headings, lines.length, kind)[0];
     if (!range) return null;
-    const text = paragraphs(lines.slice(range[0], range[1]));
+    let end = range[1];
+    for (let i = range[0]; i < end; i++) if (PAGE_CHROME.test(compact(lineText(lines[i]!, "")))) end = i;
+    const text = paragraphs(lines.slice(range[0], end));
     return text.trim() === "" ? null : text;
   };
   return { overview: section("overview"), problems: section("problems"), other: section("other") };

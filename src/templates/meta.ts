@@ -12,35 +12,55 @@ export interface ReportMeta {
 }
 
 const REPORT_TITLE = /^(.{0,40}?)((?:19|20)\d{2})年度?(.{0,40}?)(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:报告|年报)/;
+/** "XX局政府信息公开工作年度报告（2020年）": the year after the title. */
+const REPORT_TITLE_YEAR_AFTER = /^(.{2,40}?)(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:报告|年报)[(（]((?:19|20)\d{2})年?度?[)）]/;
+
+const CHINESE_DIGITS: Record<string, string> = { 〇: "0", 零: "0", "○": "0", Ｏ: "0", O: "0", 一: "1", 二: "2", 三: "3", 四: "4", 五: "5", 六: "6", 七: "7", 八: "8", 九: "9" };
+
+/** Years written digit by digit in Chinese numerals (二〇二〇年) → Arabic. */
+export function arabicYears(text: string): string {
+  return text.replace(/([〇零○ＯO一二三四五六七八九]{4})(?=年)/g, (m) => (/^[二一]/.test(m) ? [...m].map((c) => CHINESE_DIGITS[c] ?? c).join("") : m));
+}
+
+function titleMatch(text: string): { title: string; organ: string | null; year: number } | null {
+  const m = REPORT_TITLE.exec(text);
+  if (m) return { title: text.slice(0, m.index + m[0].length), organ: organOf(m[1]!, m[3]!), year: Number(m[2]) };
+  const after = REPORT_TITLE_YEAR_AFTER.exec(text);
+  if (after) return { title: text.slice(0, after.index + after[0].length), organ: organOf(after[1]!, ""), year: Number(after[2]) };
+  return null;
+}
 
 /** The title: the page's own title hint, else the first lines joined until they name the report. */
-function findTitle(lines: LayoutLine[], hint: string | undefined): string | null {
-  if (hint && REPORT_TITLE.test(compact(hint))) return compact(hint);
+function findTitle(lines: LayoutLine[], hint: string | undefined): ReturnType<typeof titleMatch> {
+  const fromHint = hint ? titleMatch(arabicYears(compact(hint))) : null;
+  if (fromHint) return fromHint;
   let joined = "";
   for (const line of lines.slice(0, 8)) {
     if (line.isTableRow) continue;
-    joined += compact(lineText(line, ""));
-    const m = REPORT_TITLE.exec(joined);
-    if (m) return joined.slice(0, m.index + m[0].length);
+    joined += arabicYears(compact(lineText(line, "")));
+    const m = titleMatch(joined);
+    if (m) return m;
     if (joined.length > 80) break;
   }
   // Pages whose title sits lower (after a CMS metadata block): the first short line that reads as a title.
   for (const line of lines.slice(0, 200)) {
-    const text = compact(lineText(line, ""));
-    if (text.length <= 60 && REPORT_TITLE.test(text)) return text.slice(0, REPORT_TITLE.exec(text)!.index + REPORT_TITLE.exec(text)![0].length);
+    const text = arabicYears(compact(lineText(line, "")));
+    if (text.length <= 60) {
+      const m = titleMatch(text);
+      if (m) return m;
+    }
   }
   return null;
 }
 
 const ORGAN_SUFFIX = /(人民政府|政府|委员会|管委会|办公室|办公厅|局|厅|部|署|院|委|中心|实验区|新区|开发区|街道|街道办事处|乡|镇|区|县|市|省)$/;
 
-function organFromTitle(title: string): string | null {
-  const m = REPORT_TITLE.exec(title);
-  if (!m) return null;
-  const before = m[1]!.replace(/^[“"《【[]+|[”"》】\]]+$/g, "").replace(/关于$/, "");
-  if (before) return before;
-  const after = m[3]!.replace(/^[“"《]+|[”"》]+$/g, "");
-  return after && ORGAN_SUFFIX.test(after) ? after : after || null;
+/** The organ named before the year ("XX县人民政府2020年…"), else after it ("2020年XX局…"). */
+function organOf(before: string, after: string): string | null {
+  const b = before.replace(/^[“"《【[]+|[”"》】\]]+$/g, "").replace(/关于$/, "");
+  if (b) return b;
+  const a = after.replace(/^[“"《]+|[”"》]+$/g, "");
+  return a && ORGAN_SUFFIX.test(a) ? a : a || null;
 }
 
 /** "本报告由XX编制/根据…" in the preface names the organ when the title does not. */
@@ -60,21 +80,14 @@ function periodYear(text: string): number | null {
 
 export function readMeta(lines: LayoutLine[], hint: string | undefined): ReportMeta {
   const title = findTitle(lines, hint);
-  const head = compact(
-    lines
-      .slice(0, 60)
-      .map((l) => lineText(l, ""))
-      .join(""),
-  );
-  const all = head.length > 0 ? compact(lines.map((l) => lineText(l, "")).join("")) : "";
-  const titleYear = title ? Number(REPORT_TITLE.exec(title)?.[2]) || null : null;
-  const period = periodYear(head) ?? periodYear(all);
+  const head = arabicYears(compact(lines.slice(0, 60).map((l) => lineText(l, "")).join("")));
+  const period = periodYear(head) ?? periodYear(arabicYears(compact(lines.map((l) => lineText(l, "")).join(""))));
   const meta: ReportMeta = {
-    title,
-    organ: (title ? organFromTitle(title) : null) ?? organFromPreface(head),
-    year: period ?? titleYear,
+    title: title?.title ?? null,
+    organ: title?.organ ?? organFromPreface(head),
+    year: period ?? title?.year ?? null,
   };
-  if (period !== null && titleYear !== null && period !== titleYear) meta.yearConflict = { period, title: titleYear };
+  if (period !== null && title && period !== title.year) meta.yearConflict = { period, title: title.year };
   return meta;
 }
 

@@ -81,42 +81,88 @@ function unglue(cell: LayoutCell): { label: string; digits: string } | null {
   return { label: m[1]!, digits: m[2]! };
 }
 
-export function flowRows(lines: LayoutLine[], indices: number[]): TableRow[] {
-  const rows: TableRow[] = [];
-  let pending: { label: string[]; lines: number[] } = { label: [], lines: [] };
-  lines.forEach((line, n) => {
-    const index = indices[n]!;
-    const html = line.isTableRow === true;
-    const cells = html ? line.cells : mergeTokens(line.cells);
-    let start = trailingValuesStart(cells, html);
-    let values = cells.slice(start).map((c) => valueCell(c));
-    let labelParts = cells.slice(0, start).map((c) => c.text);
-    if (!html && values.length === 0 && cells.length > 0) {
-      const last = cells.at(-1)!;
-      const glued = unglue(last);
-      if (glued) {
-        start = cells.length - 1;
-        labelParts = [...cells.slice(0, start).map((c) => c.text), glued.label];
-        values = [valueCell(last, glued.digits)];
-      }
-    }
-    const ownLabel = labelParts.join("");
-    if (values.length === 0 || (html && values.every((v) => v.reading.kind === "blank") && ownLabel === "")) {
-      if (ownLabel) {
-        pending.label.push(ownLabel);
-        pending.lines.push(index);
+/** A line split into its label text and its trailing value cells. */
+function splitLine(line: LayoutLine): { label: string; values: ValueCell[] } {
+  const tableRow = line.isTableRow === true;
+  const cells = tableRow ? line.cells : mergeTokens(line.cells);
+  const start = trailingValuesStart(cells, tableRow);
+  const label = cells.slice(0, start).map((c) => c.text);
+  if (!tableRow && start === cells.length && cells.length > 0) {
+    const last = cells.at(-1)!;
+    const glued = unglue(last);
+    if (glued) return { label: [...label.slice(0, -1), glued.label].join(""), values: [valueCell(last, glued.digits)] };
+  }
+  return { label: label.join(""), values: cells.slice(start).map((c) => valueCell(c)) };
+}
+
+const allBlank = (values: ValueCell[]) => values.every((v) => v.reading.kind === "blank");
+
+/** Flowing text: label fragments accumulate until a line ends in values. */
+class TextRows {
+  private label: string[] = [];
+  private lines: number[] = [];
+
+  add(label: string, values: ValueCell[], index: number, rows: TableRow[]): void {
+    if (values.length === 0) {
+      if (label) {
+        this.label.push(label);
+        this.lines.push(index);
       }
       return;
     }
-    // HTML rows carry their own label; a pending label-only row lends its text only to a row without one.
-    const borrow = !html || ownLabel === "";
-    rows.push({
-      label: (borrow ? pending.label.join("") : "") + ownLabel,
-      values,
-      lines: borrow ? [...pending.lines, index] : [index],
+    rows.push({ label: this.label.join("") + label, values, lines: [...this.lines, index] });
+    this.label = [];
+    this.lines = [];
+  }
+}
+
+/**
+ * Table rows (HTML, pipe tables) carry whole labels. Conversions that detach labels
+ * from values print label-only rows (or labelled rows of empty cells) followed by
+ * unlabelled value rows: those are paired up in order.
+ */
+class TableRowsOf {
+  private labelOnly: { label: string; line: number }[] = [];
+  private awaiting: TableRow[] = [];
+  private unlabelled: TableRow[] = [];
+
+  add(label: string, values: ValueCell[], index: number, rows: TableRow[]): void {
+    const blank = allBlank(values);
+    if (values.length === 0 || (blank && label === "")) {
+      if (label) this.labelOnly.push({ label, line: index });
+      return;
+    }
+    const lent = label === "" ? this.labelOnly.shift() : undefined;
+    if (label !== "") this.labelOnly = [];
+    if (label !== "" && (!blank || this.unlabelled.length > 0)) this.settle(rows);
+    const row = { label: lent?.label ?? label, values, lines: lent ? [lent.line, index] : [index] };
+    rows.push(row);
+    if (label !== "" && blank) this.awaiting.push(row);
+    else if (label === "" && !lent && this.awaiting.length > 0) this.unlabelled.push(row);
+  }
+
+  /** Gives the unlabelled value rows to the labelled empty rows before them; headers come first, so align at the end. */
+  settle(rows: TableRow[]): void {
+    const targets = this.awaiting.slice(Math.max(0, this.awaiting.length - this.unlabelled.length));
+    this.unlabelled.slice(this.unlabelled.length - targets.length).forEach((source, i) => {
+      targets[i]!.values = source.values;
+      targets[i]!.lines = [...targets[i]!.lines, ...source.lines];
+      rows.splice(rows.indexOf(source), 1);
     });
-    pending = { label: [], lines: [] };
+    this.awaiting = [];
+    this.unlabelled = [];
+  }
+}
+
+export function flowRows(lines: LayoutLine[], indices: number[]): TableRow[] {
+  const rows: TableRow[] = [];
+  const text = new TextRows();
+  const table = new TableRowsOf();
+  lines.forEach((line, n) => {
+    const { label, values } = splitLine(line);
+    (line.isTableRow ? table : text).add(label, values, indices[n]!, rows);
   });
+  table.settle(rows);
   return rows;
 }
 
