@@ -7,6 +7,8 @@ const SEPARATORS = /[\s\u00a0\u3000]+/;
 
 /** A row of a pipe table (Markdown from PDF converters): "| 规章 | 0 | 0 | 1 |". */
 const PIPE_ROW = /^\s*\|.*\|\s*$/;
+/** Page numbers that text dumps keep between table rows: "- 4 -", "—3—", "第 2 页 共 6 页". */
+const PAGE_NUMBER_LINE = /^\s*([-—–－―~·]+\s*\d{1,4}\s*[-—–－―~·]+|第\s*\d{1,4}\s*页(\s*[,，/]?\s*共\s*\d{1,4}\s*页)?)\s*$/;
 const PIPE_RULE = /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/;
 
 /**
@@ -20,7 +22,7 @@ export function textToLayout(text: string): LayoutLine[] {
   for (let i = 0; i < raw.length; i++) {
     const line = raw[i] ?? "";
     const origin = { kind: "text" as const, line: i + 1 };
-    if (PIPE_RULE.test(line) && line.includes("-")) continue;
+    if ((PIPE_RULE.test(line) && line.includes("-")) || PAGE_NUMBER_LINE.test(line)) continue;
     if (PIPE_ROW.test(line)) {
       const cells = line.trim().slice(1, -1).split("|").map((c) => ({ text: c.trim(), origin }));
       lines.push({ cells, isTableRow: true });

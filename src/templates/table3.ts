@@ -16,7 +16,22 @@ export interface ApplicationsResult {
 
 const ROW_IDENTITY = [{ parts: [0, 1, 2, 3, 4, 5], total: 6 }];
 
-export function parseApplications(rows: TableRow[], out: Collector): ApplicationsResult | null {
+/**
+ * A run of values spanning several rows (a dump that printed one cell per line, or
+ * rows whose labels were printed elsewhere) is cut into rows of seven; the first keeps
+ * the label, the others are placed by order.
+ */
+function cutRuns(rows: TableRow[]): TableRow[] {
+  const width = APPLICANT_COLUMN_KEYS.length;
+  return rows.flatMap((row) => {
+    const n = row.values.length;
+    if (n <= width || n % width !== 0) return [row];
+    return Array.from({ length: n / width }, (_, i) => ({ label: i === 0 ? row.label : "", values: row.values.slice(i * width, (i + 1) * width), lines: row.lines }));
+  });
+}
+
+export function parseApplications(printed: TableRow[], out: Collector): ApplicationsResult | null {
+  const rows = cutRuns(printed);
   const labels = rows.map((r) => compact(r.label));
   const tried = (["2021", "2019"] as const).map((variant) => ({ variant, keys: applicationRowKeys(variant), ...alignRows(labels, applicationRowKeys(variant), APPLICATION_ROW_CUES) }));
   const best = tried.reduce((a, b) => (b.score > a.score ? b : a));

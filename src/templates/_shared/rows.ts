@@ -97,20 +97,32 @@ function splitLine(line: LayoutLine): { label: string; values: ValueCell[] } {
 
 const allBlank = (values: ValueCell[]) => values.every((v) => v.reading.kind === "blank");
 
-/** Flowing text: label fragments accumulate until a line ends in values. */
+/**
+ * Flowing text: label fragments accumulate until a line ends in values. Lines of
+ * values only that follow each other continue one run (dumps that print one cell per
+ * line); the table parsers cut a run that spans several rows.
+ */
 class TextRows {
   private label: string[] = [];
   private lines: number[] = [];
+  private last: TableRow | undefined;
 
   add(label: string, values: ValueCell[], index: number, rows: TableRow[]): void {
     if (values.length === 0) {
       if (label) {
         this.label.push(label);
         this.lines.push(index);
+        this.last = undefined;
       }
       return;
     }
-    rows.push({ label: this.label.join("") + label, values, lines: [...this.lines, index] });
+    if (label === "" && this.label.length === 0 && this.last) {
+      this.last.values.push(...values);
+      this.last.lines.push(index);
+      return;
+    }
+    this.last = { label: this.label.join("") + label, values, lines: [...this.lines, index] };
+    rows.push(this.last);
     this.label = [];
     this.lines = [];
   }
