@@ -16,8 +16,9 @@ export function requireCorpus(): string {
   return CORPUS;
 }
 
-export function tempDir(prefix = "nianbao-test-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+/** A fresh temporary directory under the run's root (tests/global-setup.ts removes it). */
+export function tempDir(prefix = "dir-"): string {
+  return mkdtempSync(join(process.env.NIANBAO_TEST_TMP ?? tmpdir(), prefix));
 }
 
 export interface CliResult {
