@@ -2,6 +2,7 @@
 import type { ActiveDisclosure2019, ActiveDisclosure2021 } from "../model/record.js";
 import { ACTIVE_DISCLOSURE, type AmountUnit, type TemplateVersion } from "../model/vocabulary.js";
 import { ACTIVE_ROW_CUES, ACTIVE_TEMPLATE_MARKERS, type ActiveRowKey } from "./labels.js";
+import { cueHits } from "./_shared/align.js";
 import { headerUnit, toWanYuan } from "./_shared/codecs.js";
 import { Collector, numberOf } from "./_shared/collector.js";
 import { columnAnchors, placeValues } from "./_shared/place.js";
@@ -12,20 +13,11 @@ export type ActiveDisclosureResult =
   | { version: "2019"; table: ActiveDisclosure2019 }
   | { version: "2021"; table: ActiveDisclosure2021 };
 
+const ACTIVE_KEYS = Object.keys(ACTIVE_ROW_CUES) as ActiveRowKey[];
+
 /** The row a label names: the cue that ends last (after any header text that preceded it). */
 function rowKey(label: string): ActiveRowKey | undefined {
-  let best: ActiveRowKey | undefined;
-  let bestEnd = -1;
-  for (const [key, cue] of Object.entries(ACTIVE_ROW_CUES) as [ActiveRowKey, RegExp][]) {
-    for (const m of label.matchAll(new RegExp(cue.source, "g"))) {
-      const end = m.index + m[0].length;
-      if (end > bestEnd) {
-        best = key;
-        bestEnd = end;
-      }
-    }
-  }
-  return best;
+  return cueHits(label, ACTIVE_KEYS, ACTIVE_ROW_CUES).best;
 }
 
 /** The version whose own column headers the table prints; row shapes and the year break ties. */

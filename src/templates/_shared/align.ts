@@ -12,8 +12,8 @@ export interface Alignment<K extends string> {
   score: number;
 }
 
-/** The key whose cue ends last in the label (the row's own label follows any group label). */
-function cueHits<K extends string>(label: string, keys: readonly K[], cues: Record<K, RegExp>): { best: K | undefined; hits: Set<K> } {
+/** The key whose cue ends last in the label (the row's own label follows any group label), and every key mentioned. */
+export function cueHits<K extends string>(label: string, keys: readonly K[], cues: Record<K, RegExp>): { best: K | undefined; hits: Set<K> } {
   let best: K | undefined;
   let bestEnd = -1;
   let bestLength = 0;
