@@ -104,6 +104,16 @@ describe("HTML variants", () => {
     expect(JSON.stringify(record.sections)).not.toMatch(/主办单位|首页/);
   });
 
+  it("reads tables 三 and 四 run together in one <table>", async () => {
+    const t3 = applications19({ newReceived: [4, 4], granted: [4, 4], totalProcessed: [4, 4] });
+    const t4Rows = `<tr>${td("行政复议", ' colspan="5"')}${td("行政诉讼", ' colspan="5"')}</tr><tr>${["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"].map((h) => td(h)).join("").repeat(3)}</tr><tr>${[1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 2, 0, 0, 2].map((v) => td(String(v))).join("")}</tr>`;
+    const combined = t3.replace("</tbody></table>", `${t4Rows}</tbody></table>`);
+    const record = await extractReport({ bytes: Buffer.from(page(`<p>二、主动公开政府信息情况</p>${active2021}<p>三、收到和处理政府信息公开申请情况</p>${combined}`)), name: "combined.html" });
+    expect(record.applications?.granted.total).toBe(4);
+    expect(record.reviewLitigation?.review).toEqual({ upheld: 1, corrected: 0, other: 0, pending: 0, total: 1 });
+    expect(record.reviewLitigation?.litigationAfterReview.total).toBe(2);
+  });
+
   it("flags a missing table instead of inventing it", async () => {
     const record = await extractReport({ bytes: Buffer.from(page(`<p>二、主动公开政府信息情况</p>${active2021}`)), name: "partial.html" });
     expect(record.applications).toBeNull();

@@ -23,7 +23,11 @@ const TABLE_TEXT: Record<TableId, (text: string) => boolean> = {
 
 const HEADER: Record<TableId, RegExp> = { active: ACTIVE_HEADER, applications: APPLICATIONS_HEADER, review: REVIEW_HEADER };
 
-/** HTML: the <table>s whose text makes them this template table. */
+/**
+ * HTML: the <table>s whose text makes them this template table. A table can be
+ * more than one (a Word export that ran tables 三 and 四 together): each parser then
+ * reads the rows that are its own.
+ */
 function htmlTables(lines: LayoutLine[], id: TableId): Region {
   const byTable = new Map<number, number[]>();
   lines.forEach((l, i) => {
@@ -31,10 +35,7 @@ function htmlTables(lines: LayoutLine[], id: TableId): Region {
   });
   const region: Region = [];
   for (const indices of byTable.values()) {
-    const text = compact(indices.map((i) => lineText(lines[i]!, "")).join(""));
-    // A table three identical cues could claim (table 三 mentions 行政复议 nowhere, but be strict) goes to the first that fits.
-    const first = (["applications", "review", "active"] as TableId[]).find((t) => TABLE_TEXT[t](text));
-    if (first === id) region.push(...indices);
+    if (TABLE_TEXT[id](compact(indices.map((i) => lineText(lines[i]!, "")).join("")))) region.push(...indices);
   }
   return region;
 }
