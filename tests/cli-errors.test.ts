@@ -3,7 +3,7 @@
  * one-line message naming the file and the reason, no stack trace, and no output
  * file (not even a partial one).
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { deflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
@@ -96,13 +96,12 @@ const cases: Case[] = [
   { name: "an image", code: "OCR_REQUIRED", args: () => [write("scan.png", png())], message: /scan\.png: the input is an image: reading it needs OCR/ },
 ];
 
-const generated = join(FIXTURES, "inputs");
-if (existsSync(join(generated, "encrypted.pdf"))) {
-  cases.push({ name: "encrypted PDF", code: "PDF_ENCRYPTED", args: () => [join(generated, "encrypted.pdf")], message: /encrypted\.pdf: the PDF is encrypted with a password/ });
-}
-if (existsSync(join(generated, "image-only.pdf"))) {
-  cases.push({ name: "PDF without a text layer", code: "OCR_REQUIRED", args: () => [join(generated, "image-only.pdf")], message: /image-only\.pdf: the PDF has no text layer .* needs OCR/ });
-}
+const inputs = join(FIXTURES, "inputs");
+cases.push(
+  { name: "encrypted PDF", code: "PDF_ENCRYPTED", args: () => [join(inputs, "encrypted.pdf")], message: /encrypted\.pdf: the PDF is encrypted with a password/ },
+  { name: "PDF without a text layer", code: "OCR_REQUIRED", args: () => [join(inputs, "image-only.pdf")], message: /image-only\.pdf: the PDF has no text layer .* needs OCR/ },
+  { name: "PDF that is no report", code: "NOT_A_REPORT", args: () => [join(inputs, "not-a-report.pdf")], message: /not-a-report\.pdf: the document does not read/ },
+);
 
 describe("bad input through the CLI", () => {
   it.each(cases.map((c) => [c.name, c] as const))("%s", (_name, c) => {

@@ -193,7 +193,66 @@ function splitNumberRun(cell: LayoutCell): LayoutCell[] {
   return out;
 }
 
-export function positionedRows(lines: LayoutLine[], indices: number[]): TableRow[] {
+const boxOf = (cell: LayoutCell) => (cell.origin.kind === "pdf" ? cell.origin.box : undefined);
+
+/**
+ * (Returns the lines in the same order; cells moved into another line leave theirs.)
+ * A value cell whose text wraps inside its cell ("12（含" / "补正后3" / "件）") arrives as
+ * fragments on several lines. Fragments stacked in one column with line-spacing gaps,
+ * at least one of them not a bare number, are joined top to bottom into the line of
+ * the middle fragment. Numbers of neighbouring rows are further apart and stay apart.
+ */
+function joinWrappedCells(lines: LayoutLine[]): LayoutLine[] {
+  const out = lines.map((l) => ({ ...l, cells: [...l.cells] }));
+  for (let i = 0; i < out.length; i++) {
+    for (const cell of [...out[i]!.cells]) {
+      if (readCell(cell.text).kind !== "text" || !out[i]!.cells.includes(cell)) continue;
+      const stack: { line: number; cell: LayoutCell }[] = [{ line: i, cell }];
+      // Lines are in reading order; other cells (a group label) may sit on lines in between.
+      const grow = (dir: 1 | -1) => {
+        for (let j = i + dir; j >= 0 && j < out.length && out[j]!.page === out[i]!.page; j += dir) {
+          const a = boxOf(stack[dir === 1 ? stack.length - 1 : 0]!.cell)!;
+          const size = a[3] - a[1];
+          const lineGap = dir === 1 ? (out[j]!.top ?? 0) - a[3] : a[1] - (out[j]!.bottom ?? 0);
+          if (lineGap > 0.6 * size) return;
+          const next = out[j]!.cells.find((c) => {
+            const b = boxOf(c);
+            if (!b) return false;
+            const overlap = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
+            const gap = dir === 1 ? b[1] - a[3] : a[1] - b[3];
+            return overlap > 0.5 * Math.min(a[2] - a[0], b[2] - b[0]) && gap >= -1 && gap < 0.6 * Math.min(size, b[3] - b[1]);
+          });
+          if (next) {
+            if (dir === 1) stack.push({ line: j, cell: next });
+            else stack.unshift({ line: j, cell: next });
+          }
+        }
+      };
+      if (!boxOf(cell)) continue;
+      grow(-1);
+      grow(1);
+      // Only a stack that reads as one value is a wrapped value cell; label lines join elsewhere.
+      if (stack.length < 2 || readCell(stack.map((s) => s.cell.text).join("")).kind !== "number") continue;
+      const anchor = stack[Math.floor((stack.length - 1) / 2)]!;
+      const boxes = stack.map((s) => boxOf(s.cell)!);
+      const joined: LayoutCell = {
+        ...anchor.cell,
+        text: stack.map((s) => s.cell.text).join(""),
+        x0: Math.min(...stack.map((s) => s.cell.x0 ?? 0)),
+        x1: Math.max(...stack.map((s) => s.cell.x1 ?? 0)),
+        origin: { kind: "pdf", page: out[i]!.page ?? 1, box: [Math.min(...boxes.map((b) => b[0])), boxes[0]![1], Math.max(...boxes.map((b) => b[2])), boxes.at(-1)![3]] },
+      };
+      for (const s of stack) out[s.line]!.cells = out[s.line]!.cells.filter((c) => c !== s.cell);
+      const target = out[anchor.line]!;
+      target.cells = [...target.cells, joined].sort((a, b) => (a.x0 ?? 0) - (b.x0 ?? 0));
+    }
+  }
+  return out;
+}
+
+export function positionedRows(printed: LayoutLine[], indices: number[]): TableRow[] {
+  // Same order and length as `printed`, so `indices` still apply; a line can end up empty.
+  const lines = joinWrappedCells(printed);
   interface Draft {
     line: LayoutLine;
     index: number;

@@ -1,0 +1,90 @@
+/**
+ * The project's own fixtures (fixtures/generated, made by scripts/gen-fixtures.ts from
+ * scripts/fixtures): every one must score 100 % with the shared scorer, and the
+ * committed files must be exactly what the generator makes.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { listDocuments, listTruths } from "../src/eval/corpus.js";
+import type { ReportRecord } from "../src/model/record.js";
+import { validateRecord } from "../src/validate/index.js";
+import { FIXTURES, ROOT, runCli, SHARED, tempDir } from "./helpers.js";
+
+const GENERATED = join(FIXTURES, "generated");
+const truths = listTruths(GENERATED);
+const documents = listDocuments(GENERATED).filter((d) => truths.has(d.id));
+const out = tempDir();
+const records = new Map<string, ReportRecord>();
+
+describe("generated fixtures", () => {
+  it("cover both templates, PDF, HTML and text", () => {
+    expect(documents.map((d) => d.path.split(".").pop()).sort()).toEqual(expect.arrayContaining(["html", "pdf", "txt"]));
+    expect(new Set([...truths.values()].map((t) => (t.meta as { template: string }).template))).toEqual(new Set(["2019", "2021"]));
+  });
+
+  it("extract with the CLI and score 100 % with shared/tools/score.mjs", () => {
+    const result = runCli(["extract", "--out", out, ...documents.map((d) => d.path)]);
+    expect(result.stderr).not.toMatch(/nianbao: /);
+    expect(result.status).toBe(0);
+    for (const d of documents) records.set(d.id, JSON.parse(readFileSync(join(out, `${d.id}.json`), "utf8")) as ReportRecord);
+    const score = spawnSync(process.execPath, [join(SHARED, "tools/score.mjs"), "--records", out, "--truth", GENERATED, "--json"], { encoding: "utf8" });
+    const summary = JSON.parse(score.stdout) as { accuracy: number; rows: { id: string; wrong: unknown[] }[] };
+    expect(summary.rows.filter((r) => r.wrong.length > 0)).toEqual([]);
+    expect(summary.accuracy).toBe(1);
+  });
+
+  it("hold every identity and validate", () => {
+    for (const [id, record] of records) {
+      expect({ id, errors: record.issues.filter((i) => i.severity === "error") }).toEqual({ id, errors: [] });
+      expect(validateRecord(record)).toEqual([]);
+    }
+  });
+
+  it("keep blank cells null (not 0) and read notes beside numbers", () => {
+    const cj = records.get("chengjiang-2022")!;
+    expect(cj.applications?.deniedStateSecret.researchInstitution).toBeNull();
+    expect(cj.applications?.deniedStateSecret.socialWelfareOrganization).toBe(0);
+    expect(cj.applications?.unableNeedsCreation.naturalPerson).toBe(12);
+    expect(cj.issues).toContainEqual(expect.objectContaining({ code: "CELL_NOTE", path: "applications.unableNeedsCreation.naturalPerson" }));
+    const yx = records.get("yunxi-2023")!;
+    expect(yx.activeDisclosure).toMatchObject({ coercion: { decisions: null }, normativeDocuments: { inForce: 15 } });
+    expect(yx.applications?.notProcessedComplaint).toMatchObject({ socialWelfareOrganization: null, legalServiceInstitution: null, total: 4 });
+  });
+
+  it("reads table 三 across its page break, without the page number", () => {
+    const cj = records.get("chengjiang-2022")!;
+    const before = cj.provenance!["applications.unableNotHeld.total"]!.origin;
+    const after = cj.provenance!["applications.unableNeedsCreation.total"]!.origin;
+    expect(before.kind === "pdf" && after.kind === "pdf" && after.page === before.page + 1).toBe(true);
+  });
+
+  it("detect each text encoding", () => {
+    expect(records.get("qinghe-2020")!.source.encoding).toBe("utf-8");
+    expect(records.get("qinghe-2020-utf16")!.source.encoding).toBe("utf-16le");
+    expect(records.get("qinghe-2020-gbk")!.source.encoding).toBe("gb18030");
+    expect(records.get("yunxi-2023-gbk")!.source.encoding).toBe("gb18030");
+    expect(records.get("yunxi-2023-gbk")!.sections).toEqual(records.get("yunxi-2023")!.sections);
+  });
+
+  it("decode a non-embedded CJK font through pdf.js's predefined CMaps, offline", () => {
+    const cmap = records.get("minghu-2021-cmap")!;
+    expect(cmap.meta).toMatchObject({ organ: "明湖县人民政府", year: 2021 });
+    expect(cmap.sections.overview).toContain("明湖县人民政府认真落实政府信息公开各项要求");
+  });
+
+  it("are exactly what the generator makes", () => {
+    const font = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc";
+    if (!existsSync(font)) throw new Error(`the generator needs ${font} (apt-get install fonts-wqy-zenhei; .ci/run installs it)`);
+    const regenerated = tempDir();
+    const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts/gen-fixtures.ts"), "--out", regenerated], { encoding: "utf8" });
+    expect(run.status).toBe(0);
+    for (const sub of ["generated", "inputs"]) {
+      for (const d of listDocuments(join(FIXTURES, sub))) {
+        const name = d.path.split("/").pop()!;
+        expect({ name, same: readFileSync(join(regenerated, sub, name)).equals(readFileSync(d.path)) }).toEqual({ name, same: true });
+      }
+    }
+  }, 120_000);
+});
