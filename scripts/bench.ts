@@ -72,6 +72,7 @@ const stages = {
   parseReport: ((await import(pathToFileURL(join(ROOT, "dist/templates/index.js")).href)) as typeof import("../src/templates/index.js")).parseReport,
 };
 const quiet = (await import(pathToFileURL(join(ROOT, "dist/log.js")).href) as typeof import("../src/log.js")).createLogger({}, "silent");
+const sourceContext = (name: string) => ({ name, log: quiet, ocr: { mode: "auto" as const, dpi: 300, pageTimeoutMs: 120_000 } });
 
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 const out: string[] = [`nianbao bench — node ${process.version}, ${RUNS} runs per figure (median)`, ""];
@@ -81,8 +82,8 @@ for (const input of INPUTS) {
   const bytes = new Uint8Array(readFileSync(input.path));
   const name = input.path.split("/").pop()!;
   const warm = await timeIt(() => lib.extractReport({ bytes, name }), RUNS);
-  const source = await timeIt(() => stages.readSource(bytes, { name, log: quiet }), RUNS);
-  const layout = (await stages.readSource(bytes, { name, log: quiet })).layout;
+  const source = await timeIt(() => stages.readSource(bytes, sourceContext(name)), RUNS);
+  const layout = (await stages.readSource(bytes, sourceContext(name))).layout;
   const parse = await timeIt(async () => stages.parseReport(layout), RUNS);
   const fresh = timeCommand(process.execPath, [join(ROOT, "bin/nianbao.mjs"), "extract", input.path], Math.min(RUNS, 10));
   out.push(`${input.label}`);

@@ -13,6 +13,23 @@ export interface ExtractOptions {
    * @defaultValue 268435456 (256 MiB)
    */
   maxBytes?: number;
+  /**
+   * When to read pages with OCR: "auto" for pages without a usable text layer (none,
+   * or garbage) and for image inputs; "always" for every page; "never" refuses what
+   * needs it (OCR_REQUIRED).
+   * @defaultValue "auto"
+   */
+  ocr?: "auto" | "always" | "never";
+  /**
+   * Resolution pages are rendered at for OCR.
+   * @defaultValue 300
+   */
+  ocrDpi?: number;
+  /**
+   * Longest time one page may take to OCR; a page over it is skipped with an issue.
+   * @defaultValue 120000
+   */
+  ocrPageTimeoutMs?: number;
   /** Logger for progress and diagnostics; silent when omitted. */
   log?: Logger;
 }
@@ -20,12 +37,18 @@ export interface ExtractOptions {
 export const DEFAULTS = {
   provenance: true,
   maxBytes: 256 * 1024 * 1024,
-} as const;
+  ocr: "auto",
+  ocrDpi: 300,
+  ocrPageTimeoutMs: 120_000,
+} as const satisfies Required<Omit<ExtractOptions, "log">>;
 
 export type ResolvedOptions = Required<Omit<ExtractOptions, "log">> & Pick<ExtractOptions, "log">;
 
 export function resolveOptions(options: ExtractOptions = {}): ResolvedOptions {
   const resolved = { ...DEFAULTS, ...options };
   if (!Number.isFinite(resolved.maxBytes) || resolved.maxBytes <= 0) throw new RangeError(`maxBytes must be a positive number, got ${resolved.maxBytes}`);
+  if (!["auto", "always", "never"].includes(resolved.ocr)) throw new RangeError(`ocr must be auto, always or never, got ${resolved.ocr}`);
+  if (!(resolved.ocrDpi >= 72 && resolved.ocrDpi <= 600)) throw new RangeError(`ocrDpi must be between 72 and 600, got ${resolved.ocrDpi}`);
+  if (!(resolved.ocrPageTimeoutMs > 0)) throw new RangeError(`ocrPageTimeoutMs must be positive, got ${resolved.ocrPageTimeoutMs}`);
   return resolved;
 }

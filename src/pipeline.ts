@@ -30,7 +30,11 @@ export async function extractReport(input: ReportInput, options: ExtractOptions 
     throw new PipelineError("INPUT_TOO_LARGE", `the input is ${input.bytes.length} bytes, over the limit of ${opts.maxBytes}`, { input: input.name });
   }
   const started = performance.now();
-  const source = await readSource(input.bytes, { name: input.name, log });
+  const source = await readSource(input.bytes, {
+    name: input.name,
+    log,
+    ocr: { mode: opts.ocr, dpi: opts.ocrDpi, pageTimeoutMs: opts.ocrPageTimeoutMs },
+  });
   log.debug({ stage: "source", lines: source.layout.lines.length, ms: Math.round(performance.now() - started) }, "source read");
   if (!looksLikeReport(source.layout.lines)) {
     throw new PipelineError("NOT_A_REPORT", "the document does not read as a government information-disclosure annual report", { input: input.name });
@@ -52,7 +56,7 @@ export async function extractReport(input: ReportInput, options: ExtractOptions 
     applications: parsed.applications,
     reviewLitigation: parsed.reviewLitigation,
     sections: parsed.sections,
-    issues: parsed.issues,
+    issues: [...(source.issues ?? []), ...parsed.issues],
     ...(opts.provenance ? { provenance: parsed.provenance } : {}),
     extractor: { ...EXTRACTOR },
   } as ReportRecord;

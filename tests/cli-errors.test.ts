@@ -93,13 +93,15 @@ const cases: Case[] = [
   },
   { name: "truncated PDF", code: "PDF_CORRUPT", args: () => [write("truncated.pdf", pdf.subarray(0, Math.floor(pdf.length * 0.6)))], message: /truncated\.pdf: the PDF cannot be parsed/ },
   { name: "corrupt PDF", code: "PDF_CORRUPT", args: () => [write("corrupt.pdf", Buffer.concat([Buffer.from("%PDF-1.7\n"), Buffer.alloc(5000, 0x41)]))], message: /corrupt\.pdf: the PDF cannot be parsed/ },
-  { name: "an image", code: "OCR_REQUIRED", args: () => [write("scan.png", png())], message: /scan\.png: the input is an image: reading it needs OCR/ },
+  { name: "an image with OCR off", code: "OCR_REQUIRED", args: () => ["--ocr", "never", write("scan.png", png())], message: /scan\.png: the input is an image: reading it needs OCR/ },
+  { name: "an image that holds no report", code: "NOT_A_REPORT", args: () => [write("blank.png", png())], message: /blank\.png: the document does not read/ },
 ];
 
 const inputs = join(FIXTURES, "inputs");
 cases.push(
   { name: "encrypted PDF", code: "PDF_ENCRYPTED", args: () => [join(inputs, "encrypted.pdf")], message: /encrypted\.pdf: the PDF is encrypted with a password/ },
-  { name: "PDF without a text layer", code: "OCR_REQUIRED", args: () => [join(inputs, "image-only.pdf")], message: /image-only\.pdf: the PDF has no text layer .* needs OCR/ },
+  { name: "PDF without a text layer, OCR off", code: "OCR_REQUIRED", args: () => ["--ocr", "never", join(inputs, "image-only.pdf")], message: /image-only\.pdf: the PDF has no usable text layer .* needs OCR/ },
+  { name: "a scanned PDF that holds no report", code: "NOT_A_REPORT", args: () => [join(inputs, "image-only.pdf")], message: /image-only\.pdf: the document does not read/ },
   { name: "PDF that is no report", code: "NOT_A_REPORT", args: () => [join(inputs, "not-a-report.pdf")], message: /not-a-report\.pdf: the document does not read/ },
 );
 

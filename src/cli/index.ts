@@ -57,11 +57,19 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.exitCode = reportError(error, true);
-  },
-);
+/** OCR workers are threads: stop them, or the process would wait for them. */
+async function shutdown(): Promise<void> {
+  const { closeSharedOcrPool } = await import("../sources/_internal/tesseract.js");
+  await closeSharedOcrPool();
+}
+
+main(process.argv.slice(2))
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.exitCode = reportError(error, true);
+    },
+  )
+  .finally(shutdown);

@@ -21,6 +21,9 @@ export const ISSUE_CODES = {
   IDENTITY_REVIEW_TOTAL: "table 四: 总计 differs from 维持 + 纠正 + 其他 + 尚未审结",
   IDENTITY_SUSPECT_CELL: "the cell where a failed row identity and a failed column identity cross",
   SCHEMA_VIOLATION: "a value breaks the record schema (e.g. a negative count)",
+  OCR_FAILED: "a page could not be read by OCR (time cap, engine error); its content is missing",
+  OCR_SKIPPED: "a page has no usable text layer and OCR is turned off; its content is missing",
+  OCR_REPAIRED: "an OCR reading was replaced by the unique alternative that makes every identity hold",
   META_MISSING: "title, organ or year could not be read",
   YEAR_MISMATCH: "the statistics period and the title name different years",
 } as const;

@@ -21,6 +21,8 @@ export interface LayoutCell {
   col?: number;
   colSpan?: number;
   rowSpan?: number;
+  /** OCR: the reader's confidence in this text, 0–100. */
+  confidence?: number;
 }
 
 export interface LayoutLine {

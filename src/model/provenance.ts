@@ -25,6 +25,7 @@ export type Origin = z.infer<typeof Origin>;
 export const CellProvenance = z.object({
   origin: Origin,
   raw: z.string().meta({ description: "the text the value was read from" }),
+  confidence: z.number().min(0).max(100).optional().meta({ description: "OCR: the reader's confidence in `raw`, 0–100" }),
 });
 export type CellProvenance = z.infer<typeof CellProvenance>;
 

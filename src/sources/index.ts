@@ -19,8 +19,10 @@ export async function readSource(bytes: Uint8Array, ctx: SourceContext): Promise
       const { readPdf } = await import("./pdf.js");
       return readPdf(bytes, ctx);
     }
-    case "image":
-      throw new PipelineError("OCR_REQUIRED", "the input is an image: reading it needs OCR", { input: ctx.name });
+    case "image": {
+      const { readImage } = await import("./image.js");
+      return readImage(bytes, ctx);
+    }
     case "archive":
       throw new PipelineError("UNSUPPORTED_FORMAT", "the input is an archive or office file, not a report document (PDF, HTML or text)", {
         input: ctx.name,

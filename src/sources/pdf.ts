@@ -1,7 +1,12 @@
 import { PipelineError } from "../errors.js";
 import { linesFromFragments, type Fragment, type PageFragments } from "../layout/pdf-lines.js";
+import type { Issue } from "../model/issue.js";
+import type { LayoutLine } from "../model/layout.js";
 import { hideFontPrograms, looksMisdecoded } from "./_internal/font-programs.js";
 import { errorName, withPdfDocument, type PDFPageProxy, type TextItem } from "./_internal/pdfjs.js";
+import { renderPageGrey } from "./_internal/render.js";
+import { ocrImages, type PageImage } from "./ocr/index.js";
+import { judgeTextLayer } from "./ocr/text-layer.js";
 import type { SourceContext, SourceResult } from "./types.js";
 
 /** A page's text items as fragments in top-left page coordinates. */
@@ -30,10 +35,6 @@ async function pageFragments(page: PDFPageProxy): Promise<PageFragments> {
   return { page: page.pageNumber, width: viewport.width, height: viewport.height, fragments };
 }
 
-function hasText(pages: PageFragments[]): boolean {
-  return pages.some((p) => p.fragments.some((f) => /[\p{L}\p{N}]/u.test(f.text)));
-}
-
 async function readPages(bytes: Uint8Array, ctx: SourceContext): Promise<PageFragments[]> {
   return withPdfDocument(bytes, async (doc) => {
     const out: PageFragments[] = [];
@@ -47,6 +48,24 @@ async function readPages(bytes: Uint8Array, ctx: SourceContext): Promise<PageFra
 
 const allText = (pages: PageFragments[]) => pages.map((p) => p.fragments.map((f) => f.text).join("")).join("");
 
+function corrupt(error: unknown, ctx: SourceContext): PipelineError {
+  if (errorName(error) === "PasswordException") {
+    return new PipelineError("PDF_ENCRYPTED", "the PDF is encrypted with a password", { input: ctx.name, cause: error });
+  }
+  const detail = error instanceof Error ? error.message : String(error);
+  return new PipelineError("PDF_CORRUPT", `the PDF cannot be parsed (${detail})`, { input: ctx.name, cause: error });
+}
+
+/** Renders the pages that need OCR and reads them; rendering overlaps with the OCR of earlier pages. */
+async function ocrPdfPages(bytes: Uint8Array, pageNumbers: number[], ctx: SourceContext) {
+  return withPdfDocument(bytes, async (doc) => {
+    async function* images(): AsyncGenerator<PageImage> {
+      for (const page of pageNumbers) yield { page, raster: await renderPageGrey(await doc.getPage(page), ctx.ocr.dpi), dpi: ctx.ocr.dpi };
+    }
+    return ocrImages(images(), ctx);
+  });
+}
+
 export async function readPdf(bytes: Uint8Array, ctx: SourceContext): Promise<SourceResult> {
   let pages: PageFragments[];
   try {
@@ -56,24 +75,41 @@ export async function readPdf(bytes: Uint8Array, ctx: SourceContext): Promise<So
     pages = fast ? await readPages(fast, ctx) : [];
     if (!fast || looksMisdecoded(allText(pages))) pages = await readPages(bytes, ctx);
   } catch (error) {
-    const name = errorName(error);
-    if (name === "PasswordException") {
-      throw new PipelineError("PDF_ENCRYPTED", "the PDF is encrypted with a password", { input: ctx.name, cause: error });
-    }
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new PipelineError("PDF_CORRUPT", `the PDF cannot be parsed (${detail})`, { input: ctx.name, cause: error });
+    throw corrupt(error, ctx);
   }
   if (pages.length === 0) throw new PipelineError("PDF_CORRUPT", "the PDF has no pages", { input: ctx.name });
-  if (!hasText(pages)) {
-    throw new PipelineError("OCR_REQUIRED", `the PDF has no text layer on any of its ${pages.length} page(s): it is a scan and needs OCR`, {
-      input: ctx.name,
-    });
+
+  // Decided page by page: a report can mix typed pages with scanned ones.
+  const verdicts = pages.map((p) => (ctx.ocr.mode === "always" ? "ocr" : judgeTextLayer(p.fragments.map((f) => f.text))));
+  const needOcr = pages.filter((_, i) => verdicts[i] !== "usable").map((p) => p.page);
+  const textPages = pages.filter((_, i) => verdicts[i] === "usable");
+  const issues: Issue[] = [];
+  let ocrLines: LayoutLine[] = [];
+  if (needOcr.length > 0 && ctx.ocr.mode === "never") {
+    if (textPages.length === 0) {
+      throw new PipelineError("OCR_REQUIRED", `the PDF has no usable text layer on any of its ${pages.length} page(s): it is a scan and needs OCR (--ocr auto)`, {
+        input: ctx.name,
+      });
+    }
+    for (const page of needOcr) issues.push({ code: "OCR_SKIPPED", severity: "warning", path: null, message: `page ${page} has no usable text layer and OCR is off` });
+  } else if (needOcr.length > 0) {
+    ctx.log.info({ pages: needOcr, verdicts: needOcr.map((p) => verdicts[p - 1]) }, "pages to read by OCR");
+    try {
+      const ocr = await ocrPdfPages(bytes, needOcr, ctx);
+      ocrLines = ocr.lines;
+      issues.push(...ocr.issues);
+    } catch (error) {
+      throw corrupt(error, ctx);
+    }
   }
+  const lines = [...linesFromFragments(textPages), ...ocrLines].sort((a, b) => (a.page ?? 0) - (b.page ?? 0));
+  const ocrUsed = needOcr.length > 0 && ctx.ocr.mode !== "never";
   return {
-    layout: { kind: "positioned", lines: linesFromFragments(pages), hints: {} },
+    layout: { kind: "positioned", lines, hints: {} },
     mediaType: "application/pdf",
-    textSource: "pdf-text",
+    textSource: !ocrUsed ? "pdf-text" : textPages.length === 0 ? "ocr" : "mixed",
     pages: pages.length,
     encoding: null,
+    issues,
   };
 }

@@ -1,5 +1,6 @@
 import type { LayoutDocument } from "../model/layout.js";
 import type { TextSource } from "../model/record.js";
+import type { Issue } from "../model/issue.js";
 import type { Logger } from "../log.js";
 
 /** What a source backend returns: the layout plus what it knows about the input. */
@@ -9,11 +10,20 @@ export interface SourceResult {
   textSource: TextSource;
   pages: number | null;
   encoding: string | null;
+  /** What the source met that the record should say (pages OCR could not read …). */
+  issues?: Issue[];
+}
+
+export interface OcrSettings {
+  mode: "auto" | "always" | "never";
+  dpi: number;
+  pageTimeoutMs: number;
 }
 
 export interface SourceContext {
   /** The file name or URL, for messages. */
   name: string;
   log: Logger;
+  ocr: OcrSettings;
 }
 

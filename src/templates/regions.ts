@@ -23,19 +23,33 @@ const TABLE_TEXT: Record<TableId, (text: string) => boolean> = {
 
 const HEADER: Record<TableId, RegExp> = { active: ACTIVE_HEADER, applications: APPLICATIONS_HEADER, review: REVIEW_HEADER };
 
+/** Weaker cues: enough to recognise the continuation of a table begun on the previous page. */
+const CONTINUATION_TEXT: Record<TableId, RegExp> = {
+  active: /行政许可|行政处罚|行政强制|事业性收费|集中采购/,
+  applications: /不予公开|无法提供|不予处理|其他处理|总计|结转下年|重复申请|信访/,
+  review: /维持|纠正|审结/,
+};
+
 /**
- * HTML: the <table>s whose text makes them this template table. A table can be
- * more than one (a Word export that ran tables 三 and 四 together): each parser then
- * reads the rows that are its own.
+ * Tables ruled in HTML or read from a page image by OCR: the ones whose text makes
+ * them this template table, and the ones that continue it (a table broken by a page
+ * break: the part on the next page names no header). A table can be more than one
+ * (a Word export that ran tables 三 and 四 together): each parser then reads the rows
+ * that are its own.
  */
-function htmlTables(lines: LayoutLine[], id: TableId): Region {
+function gridTables(lines: LayoutLine[], headings: Heading[], id: TableId): Region {
   const byTable = new Map<number, number[]>();
   lines.forEach((l, i) => {
     if (l.isTableRow && l.table !== undefined) byTable.set(l.table, [...(byTable.get(l.table) ?? []), i]);
   });
   const region: Region = [];
+  let previous: number[] | undefined;
   for (const indices of byTable.values()) {
-    if (TABLE_TEXT[id](compact(indices.map((i) => lineText(lines[i]!, "")).join("")))) region.push(...indices);
+    const text = compact(indices.map((i) => lineText(lines[i]!, "")).join(""));
+    const headingBetween = previous !== undefined && headings.some((h) => h.line > previous!.at(-1)! && h.line < indices[0]!);
+    const continues = previous !== undefined && region.includes(previous[0]!) && !headingBetween && CONTINUATION_TEXT[id].test(text);
+    if (TABLE_TEXT[id](text) || continues) region.push(...indices);
+    previous = indices;
   }
   return region;
 }
@@ -77,7 +91,7 @@ function byCues(lines: LayoutLine[], id: TableId): Region {
  */
 export function findRegions(lines: LayoutLine[], headings: Heading[], id: TableId): Region[] {
   const candidates: Region[] = [];
-  const html = htmlTables(lines, id);
+  const html = gridTables(lines, headings, id);
   if (html.length > 0) candidates.push(html);
   for (const range of chapterRanges(headings, lines.length, CHAPTER_OF[id])) {
     const region = fromHeader(lines, range, id).filter((i) => !lines[i]!.isTableRow || html.length === 0);

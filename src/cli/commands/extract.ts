@@ -16,6 +16,9 @@ Options:
       --compact        one-line JSON
       --no-provenance  leave out the per-cell provenance map
       --max-bytes N    refuse inputs larger than N bytes (default 256 MiB)
+      --ocr MODE       auto (default): OCR pages without a usable text layer and images;
+                       always: OCR every page; never: refuse what needs OCR
+      --ocr-dpi N      resolution pages are rendered at for OCR (default 300)
   -v, --verbose        stack traces for errors
 `;
 
@@ -28,18 +31,24 @@ export async function run(argv: string[]): Promise<number> {
       compact: { type: "boolean", default: false },
       "no-provenance": { type: "boolean", default: false },
       "max-bytes": { type: "string" },
+      ocr: { type: "string", default: "auto" },
+      "ocr-dpi": { type: "string" },
       verbose: { type: "boolean", short: "v", default: false },
     },
   });
   if (positionals.length === 0) throw usageError("extract needs at least one FILE");
   const maxBytes = values["max-bytes"] === undefined ? undefined : Number(values["max-bytes"]);
   if (maxBytes !== undefined && !(maxBytes > 0)) throw usageError(`--max-bytes must be a positive number, got ${values["max-bytes"]}`);
+  const ocr = values.ocr as "auto" | "always" | "never";
+  if (!["auto", "always", "never"].includes(ocr)) throw usageError(`--ocr must be auto, always or never, got ${values.ocr}`);
+  const ocrDpi = values["ocr-dpi"] === undefined ? undefined : Number(values["ocr-dpi"]);
+  if (ocrDpi !== undefined && !(ocrDpi >= 72 && ocrDpi <= 600)) throw usageError(`--ocr-dpi must be between 72 and 600, got ${values["ocr-dpi"]}`);
   const log = createLogger({ cmd: "extract" });
   const compact = values.compact || (positionals.length > 1 && !values.out);
   let exitCode = 0;
   for (const [i, file] of positionals.entries()) {
     try {
-      const record = await extractFile(file, { provenance: !values["no-provenance"], log, ...(maxBytes ? { maxBytes } : {}) });
+      const record = await extractFile(file, { provenance: !values["no-provenance"], log, ocr, ...(maxBytes ? { maxBytes } : {}), ...(ocrDpi ? { ocrDpi } : {}) });
       const json = toJson(record, compact);
       if (values.out) {
         const target = await writeAtomic(values.out, `${basename(file, extname(file))}.json`, json);

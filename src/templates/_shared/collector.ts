@@ -14,7 +14,7 @@ export class Collector {
   /** Records where a value came from, and notes beside it. */
   cell(path: string, cell: ValueCell | null): void {
     if (!cell) return;
-    this.provenance[path] = { origin: cell.origin, raw: cell.text };
+    this.provenance[path] = { origin: cell.origin, raw: cell.text, ...(cell.confidence === undefined ? {} : { confidence: cell.confidence }) };
     if (cell.reading.kind === "number" && cell.reading.note) {
       this.issue("CELL_NOTE", "info", path, `cell "${cell.text}" carries a note; its leading number is the value`, { actual: cell.reading.value });
     }

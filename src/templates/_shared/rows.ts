@@ -21,8 +21,10 @@ export interface ValueCell {
   origin: Origin;
   /** PDF: horizontal centre in points. */
   x?: number;
-  /** HTML: grid column. */
+  /** HTML and OCR'd tables: grid column. */
   col?: number;
+  /** OCR: the reader's confidence, 0–100. */
+  confidence?: number;
 }
 
 export interface TableRow {
@@ -36,6 +38,7 @@ function valueCell(cell: LayoutCell, text = cell.text): ValueCell {
   const v: ValueCell = { text, reading: readCell(text), origin: cell.origin };
   if (cell.x0 !== undefined && cell.x1 !== undefined) v.x = (cell.x0 + cell.x1) / 2;
   if (cell.col !== undefined) v.col = cell.col;
+  if (cell.confidence !== undefined) v.confidence = cell.confidence;
   return v;
 }
 
@@ -306,5 +309,15 @@ export function positionedRows(printed: LayoutLine[], indices: number[]): TableR
 }
 
 export function tableRows(lines: LayoutLine[], indices: number[], positioned: boolean): TableRow[] {
-  return positioned ? positionedRows(lines, indices) : flowRows(lines, indices);
+  if (!positioned) return flowRows(lines, indices);
+  // Tables read by OCR arrive as grid rows (like HTML) inside a positioned document.
+  const rows: TableRow[] = [];
+  for (let i = 0; i < lines.length; ) {
+    const grid = lines[i]!.isTableRow === true;
+    let j = i;
+    while (j < lines.length && (lines[j]!.isTableRow === true) === grid) j++;
+    rows.push(...(grid ? flowRows : positionedRows)(lines.slice(i, j), indices.slice(i, j)));
+    i = j;
+  }
+  return rows;
 }

@@ -1,0 +1,121 @@
+/**
+ * Greyscale rasters: what OCR works on. 8 bits per pixel, 0 = black, row-major,
+ * origin at the top-left. Small pure functions, no image library.
+ */
+export interface Raster {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+export function createRaster(width: number, height: number, fill = 255): Raster {
+  return { width, height, data: new Uint8Array(width * height).fill(fill) };
+}
+
+/** RGBA (canvas ImageData) → grey, by the usual luma weights. */
+export function greyFromRgba(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): Raster {
+  const data = new Uint8Array(width * height);
+  for (let i = 0, j = 0; i < data.length; i++, j += 4) {
+    data[i] = (rgba[j]! * 77 + rgba[j + 1]! * 150 + rgba[j + 2]! * 29) >> 8;
+  }
+  return { width, height, data };
+}
+
+export function crop(r: Raster, x: number, y: number, w: number, h: number): Raster {
+  const x0 = Math.max(0, Math.floor(x));
+  const y0 = Math.max(0, Math.floor(y));
+  const x1 = Math.min(r.width, Math.ceil(x + w));
+  const y1 = Math.min(r.height, Math.ceil(y + h));
+  const out = createRaster(Math.max(1, x1 - x0), Math.max(1, y1 - y0));
+  for (let yy = y0; yy < y1; yy++) out.data.set(r.data.subarray(yy * r.width + x0, yy * r.width + x1), (yy - y0) * out.width);
+  return out;
+}
+
+/** Adds a white margin: tesseract reads glyphs that touch the image edge badly. */
+export function pad(r: Raster, margin: number): Raster {
+  const out = createRaster(r.width + 2 * margin, r.height + 2 * margin);
+  for (let y = 0; y < r.height; y++) out.data.set(r.data.subarray(y * r.width, (y + 1) * r.width), (y + margin) * out.width + margin);
+  return out;
+}
+
+/** Portable greymap (P5): an image format tesseract reads without any encoding work. */
+export function toPgm(r: Raster): Buffer {
+  const header = Buffer.from(`P5\n${r.width} ${r.height}\n255\n`, "latin1");
+  return Buffer.concat([header, Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength)]);
+}
+
+/** Otsu's threshold over the grey histogram: the split that best separates ink from paper. */
+export function otsuThreshold(r: Raster): number {
+  const hist = new Array<number>(256).fill(0);
+  for (let i = 0; i < r.data.length; i++) hist[r.data[i]!]!++;
+  const total = r.data.length;
+  let sumAll = 0;
+  for (let t = 0; t < 256; t++) sumAll += t * hist[t]!;
+  let sumB = 0;
+  let weightB = 0;
+  let best = 128;
+  let bestVar = -1;
+  for (let t = 0; t < 256; t++) {
+    weightB += hist[t]!;
+    if (weightB === 0) continue;
+    const weightF = total - weightB;
+    if (weightF === 0) break;
+    sumB += t * hist[t]!;
+    const meanB = sumB / weightB;
+    const meanF = (sumAll - sumB) / weightF;
+    const between = weightB * weightF * (meanB - meanF) ** 2;
+    if (between > bestVar) {
+      bestVar = between;
+      best = t;
+    }
+  }
+  return best;
+}
+
+/** Dark pixels in a box (for "is there anything written in this cell"). */
+export function inkCount(r: Raster, threshold: number, x0 = 0, y0 = 0, x1 = r.width, y1 = r.height): number {
+  let n = 0;
+  for (let y = Math.max(0, y0); y < Math.min(r.height, y1); y++) {
+    const row = y * r.width;
+    for (let x = Math.max(0, x0); x < Math.min(r.width, x1); x++) if (r.data[row + x]! < threshold) n++;
+  }
+  return n;
+}
+
+/** Shrinks by an integer factor, averaging each factor×factor block (keeps thin strokes grey, not gone). */
+export function downscale(r: Raster, factor: number): Raster {
+  if (factor <= 1) return r;
+  const out = createRaster(Math.floor(r.width / factor), Math.floor(r.height / factor));
+  const area = factor * factor;
+  for (let y = 0; y < out.height; y++) {
+    for (let x = 0; x < out.width; x++) {
+      let sum = 0;
+      for (let dy = 0; dy < factor; dy++) {
+        const row = (y * factor + dy) * r.width + x * factor;
+        for (let dx = 0; dx < factor; dx++) sum += r.data[row + dx]!;
+      }
+      out.data[y * out.width + x] = sum / area;
+    }
+  }
+  return out;
+}
+
+/** Rotates about the centre by `radians` (nearest neighbour; white fills the corners). */
+export function rotate(r: Raster, radians: number): Raster {
+  if (Math.abs(radians) < 1e-4) return r;
+  const out = createRaster(r.width, r.height);
+  const cos = Math.cos(radians);
+  const sin = Math.sin(radians);
+  const cx = r.width / 2;
+  const cy = r.height / 2;
+  for (let y = 0; y < r.height; y++) {
+    const dy = y - cy;
+    for (let x = 0; x < r.width; x++) {
+      const dx = x - cx;
+      const sx = Math.round(cos * dx + sin * dy + cx);
+      const sy = Math.round(-sin * dx + cos * dy + cy);
+      if (sx >= 0 && sy >= 0 && sx < r.width && sy < r.height) out.data[y * r.width + x] = r.data[sy * r.width + sx]!;
+    }
+  }
+  return out;
+}
