@@ -52,8 +52,8 @@ const chengjiang = REPORTS.chengjiang2022();
 const yunxi = REPORTS.yunxi2023();
 const minghu = REPORTS.minghu2021();
 
-// Table 三 of the 2021-template PDF breaks inside the （四）无法提供 group, as real reports do.
-for (const [report, breakTable3Before] of [[qinghe, undefined], [chengjiang, "unableNeedsCreation"]] as const) {
+// Table 三 of the 2021-template PDF breaks inside the （三）不予公开 group, as real reports do.
+for (const [report, breakTable3Before] of [[qinghe, undefined], [chengjiang, "deniedProcessInformation"]] as const) {
   const { bytes, pages } = await reportPdf(report, breakTable3Before ? { breakTable3Before } : {});
   writeWithTruth(`${report.id}.pdf`, bytes, report, { mediaType: "application/pdf", pages, textSource: "pdf-text" });
 }

@@ -12,6 +12,7 @@ import { readSource } from "./sources/index.js";
 import { parseReport } from "./templates/index.js";
 import { looksLikeReport } from "./templates/meta.js";
 import { validateRecord } from "./validate/index.js";
+import { repairOcrReadings } from "./validate/repair.js";
 import { EXTRACTOR } from "./version.js";
 import { createLogger } from "./log.js";
 
@@ -40,6 +41,11 @@ export async function extractReport(input: ReportInput, options: ExtractOptions 
     throw new PipelineError("NOT_A_REPORT", "the document does not read as a government information-disclosure annual report", { input: input.name });
   }
   const parsed = parseReport(source.layout);
+  // OCR readings only: a failed identity in a text layer or a page is the source's own.
+  if (source.textSource === "ocr" || source.textSource === "mixed") {
+    const repaired = repairOcrReadings(parsed, parsed.provenance);
+    parsed.issues.push(...repaired.issues);
+  }
   const record = {
     schemaVersion: 1,
     source: {

@@ -55,8 +55,8 @@ describe("generated fixtures", () => {
 
   it("reads table 三 across its page break, without the page number", () => {
     const cj = records.get("chengjiang-2022")!;
-    const before = cj.provenance!["applications.unableNotHeld.total"]!.origin;
-    const after = cj.provenance!["applications.unableNeedsCreation.total"]!.origin;
+    const before = cj.provenance!["applications.deniedInternalAffairs.total"]!.origin;
+    const after = cj.provenance!["applications.deniedProcessInformation.total"]!.origin;
     expect(before.kind === "pdf" && after.kind === "pdf" && after.page === before.page + 1).toBe(true);
   });
 

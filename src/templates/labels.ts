@@ -36,6 +36,18 @@ export const ACTIVE_ROW_CUES = {
 } as const;
 export type ActiveRowKey = keyof typeof ACTIVE_ROW_CUES;
 
+/** Table 二 rows by their printed names, for labels whose cue OCR has garbled. */
+export const ACTIVE_ROW_NAMES: Record<ActiveRowKey, string> = {
+  regulations: "规章",
+  normativeDocuments: "规范性文件",
+  licensing: "行政许可",
+  otherServices: "其他对外管理服务事项",
+  penalty: "行政处罚",
+  coercion: "行政强制",
+  fees: "行政事业性收费",
+  procurement: "政府集中采购",
+};
+
 /** Column headers that only one version of table 二 prints. */
 export const ACTIVE_TEMPLATE_MARKERS: Record<TemplateVersion, RegExp[]> = {
   "2019": [/新制作数量/, /新公开数量/, /对外公开总数/, /上一年项目数/, /增\/?减/, /采购项目数/, /采购总金额/, /其他对外管理服务/],
@@ -70,6 +82,36 @@ export const APPLICATION_ROW_CUES: Record<ApplicationRow, RegExp> = {
   otherOther: /3\.其他$|^其他$/,
   totalProcessed: /总计$|\(七\)总计|\(七\)合计|总计/,
   carriedForward: /结转下年|下年度继续办理/,
+};
+
+/** Table 三 rows by their own words, for labels whose cue OCR has garbled (compared by nameSimilarity). */
+export const APPLICATION_ROW_NAMES: Record<ApplicationRow, string> = {
+  newReceived: "本年新收政府信息公开申请数量",
+  carriedOver: "上年结转政府信息公开申请数量",
+  granted: "予以公开",
+  partiallyGranted: "部分公开区分处理的只计这一情形不计其他情形",
+  deniedStateSecret: "属于国家秘密",
+  deniedProhibitedByLaw: "其他法律行政法规禁止公开",
+  deniedEndangersSafety: "危及三安全一稳定",
+  deniedThirdPartyRights: "保护第三方合法权益",
+  deniedInternalAffairs: "属于三类内部事务信息",
+  deniedProcessInformation: "属于四类过程性信息",
+  deniedEnforcementFile: "属于行政执法案卷",
+  deniedAdministrativeQuery: "属于行政查询事项",
+  unableNotHeld: "本机关不掌握相关政府信息",
+  unableNeedsCreation: "没有现成信息需要另行制作",
+  unableUnclear: "补正后申请内容仍不明确",
+  notProcessedComplaint: "信访举报投诉类申请",
+  notProcessedDuplicate: "重复申请",
+  notProcessedPublication: "要求提供公开出版物",
+  notProcessedExcessive: "无正当理由大量反复申请",
+  notProcessedConfirmation: "要求行政机关确认或重新出具已获取信息",
+  otherHandling: "其他处理",
+  otherOverdueCorrection: "申请人无正当理由逾期不补正行政机关不再处理其政府信息公开申请",
+  otherOverdueFee: "申请人逾期未按收费通知要求缴纳费用行政机关不再处理其政府信息公开申请",
+  otherOther: "其他",
+  totalProcessed: "总计",
+  carriedForward: "结转下年度继续办理",
 };
 
 /** Table 三 header: where the table starts. */

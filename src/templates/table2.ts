@@ -1,13 +1,13 @@
 /** Table 二 · 主动公开政府信息情况 → `activeDisclosure`, in either template version. */
 import type { ActiveDisclosure2019, ActiveDisclosure2021 } from "../model/record.js";
 import { ACTIVE_DISCLOSURE, type AmountUnit, type TemplateVersion } from "../model/vocabulary.js";
-import { ACTIVE_ROW_CUES, ACTIVE_TEMPLATE_MARKERS, type ActiveRowKey } from "./labels.js";
+import { ACTIVE_ROW_CUES, ACTIVE_ROW_NAMES, ACTIVE_TEMPLATE_MARKERS, type ActiveRowKey } from "./labels.js";
 import { cueHits } from "./_shared/align.js";
 import { headerUnit, toWanYuan } from "./_shared/codecs.js";
 import { Collector, numberOf } from "./_shared/collector.js";
 import { columnAnchors, placeValues } from "./_shared/place.js";
 import type { TableRow, ValueCell } from "./_shared/rows.js";
-import { compact } from "./_shared/text.js";
+import { closestName, compact } from "./_shared/text.js";
 
 export type ActiveDisclosureResult =
   | { version: "2019"; table: ActiveDisclosure2019 }
@@ -17,7 +17,7 @@ const ACTIVE_KEYS = Object.keys(ACTIVE_ROW_CUES) as ActiveRowKey[];
 
 /** The row a label names: the cue that ends last (after any header text that preceded it). */
 function rowKey(label: string): ActiveRowKey | undefined {
-  return cueHits(label, ACTIVE_KEYS, ACTIVE_ROW_CUES).best;
+  return cueHits(label, ACTIVE_KEYS, ACTIVE_ROW_CUES).best ?? (label.length >= 3 && label.length <= 14 ? closestName(label, ACTIVE_ROW_NAMES, ACTIVE_KEYS) : undefined);
 }
 
 /** The version whose own column headers the table prints; row shapes and the year break ties. */

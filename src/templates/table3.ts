@@ -1,7 +1,7 @@
 /** Table 三 · 收到和处理政府信息公开申请情况 → `applications`. */
 import type { Applications } from "../model/record.js";
 import { APPLICANT_COLUMN_KEYS, applicationRowKeys, type ApplicationRow, type TemplateVersion } from "../model/vocabulary.js";
-import { APPLICATION_ROW_CUES } from "./labels.js";
+import { APPLICATION_ROW_CUES, APPLICATION_ROW_NAMES } from "./labels.js";
 import { alignRows } from "./_shared/align.js";
 import { Collector, numberOf } from "./_shared/collector.js";
 import { columnAnchors, placeValues } from "./_shared/place.js";
@@ -33,7 +33,7 @@ function cutRuns(rows: TableRow[]): TableRow[] {
 export function parseApplications(printed: TableRow[], out: Collector): ApplicationsResult | null {
   const rows = cutRuns(printed);
   const labels = rows.map((r) => compact(r.label));
-  const tried = (["2021", "2019"] as const).map((variant) => ({ variant, keys: applicationRowKeys(variant), ...alignRows(labels, applicationRowKeys(variant), APPLICATION_ROW_CUES) }));
+  const tried = (["2021", "2019"] as const).map((variant) => ({ variant, keys: applicationRowKeys(variant), ...alignRows(labels, applicationRowKeys(variant), APPLICATION_ROW_CUES, APPLICATION_ROW_NAMES) }));
   const best = tried.reduce((a, b) => (b.score > a.score ? b : a));
   if (best.matches.size < 3) return null;
 

@@ -45,16 +45,70 @@ export function components(r: Raster, threshold: number, minArea = 4): Component
   return out;
 }
 
-/** Whether the ink looks like a number: ≤ 14 narrow marks of about one height, on one line. */
-export function looksNumeric(marks: Component[]): boolean {
-  if (marks.length === 0 || marks.length > 14) return false;
-  const height = Math.max(...marks.map((m) => m.y1 - m.y0 + 1));
+/**
+ * Marks that overlap horizontally belong to one glyph (thin strokes of a scanned "2"
+ * break into pieces; a Chinese character is made of several radicals).
+ */
+export function glyphs(marks: Component[]): Component[] {
+  const sorted = [...marks].sort((a, b) => a.x0 - b.x0);
+  const out: Component[] = [];
+  for (const m of sorted) {
+    const last = out.at(-1);
+    if (last && m.x0 <= last.x1 - 1) {
+      last.x1 = Math.max(last.x1, m.x1);
+      last.y0 = Math.min(last.y0, m.y0);
+      last.y1 = Math.max(last.y1, m.y1);
+      last.area += m.area;
+    } else out.push({ ...m });
+  }
+  return out;
+}
+
+/** The shape of ink that may be a number: its digit glyphs and their height. */
+export interface NumberShape {
+  digits: number;
+  height: number;
+}
+
+/**
+ * Whether the ink is shaped like a number: at most 14 glyphs, narrow (digits are about
+ * half as wide as tall, Chinese characters square), of one height, on one line.
+ * Returns the digit count and height, or null.
+ */
+export function numberShape(marks: Component[], image?: Raster, threshold = 128): NumberShape | null {
+  const all = glyphs(marks);
+  if (all.length === 0 || all.length > 14) return null;
+  const height = Math.max(...all.map((m) => m.y1 - m.y0 + 1));
   // Decimal points and thousands separators are small; everything else is a digit.
-  const digits = marks.filter((m) => m.y1 - m.y0 + 1 > height * 0.45);
-  if (digits.length === 0) return false;
+  const digits = all.filter((m) => m.y1 - m.y0 + 1 > height * 0.45);
+  if (digits.length === 0) return null;
   const mid = digits.map((m) => (m.y0 + m.y1) / 2);
   const oneLine = Math.max(...mid) - Math.min(...mid) < height * 0.35;
   const narrow = digits.every((m) => m.x1 - m.x0 + 1 <= (m.y1 - m.y0 + 1) * 0.9);
   const sameHeight = digits.every((m) => m.y1 - m.y0 + 1 >= height * 0.7);
-  return oneLine && narrow && sameHeight;
+  if (!(oneLine && narrow && sameHeight)) return null;
+  // Characters printed one above the other (a vertical header 结/果/维/持) merge into one
+  // narrow, tall glyph; blank rows inside it give them away. A digit has none.
+  if (image && digits.some((g) => hasBlankBand(image, g, threshold))) return null;
+  return { digits: digits.length, height };
+}
+
+/** Whether a run of ink-free rows (a tenth of the glyph's height or more) cuts through the glyph. */
+function hasBlankBand(image: Raster, g: Component, threshold: number): boolean {
+  const height = g.y1 - g.y0 + 1;
+  const need = Math.max(3, Math.round(height * 0.1));
+  let run = 0;
+  for (let y = g.y0 + 1; y < g.y1; y++) {
+    let ink = false;
+    for (let x = g.x0; x <= g.x1 && !ink; x++) ink = image.data[y * image.width + x]! < threshold;
+    run = ink ? 0 : run + 1;
+    if (run >= need) return true;
+  }
+  return false;
+}
+
+/** The median of the heights: in a table, the height its digits are printed at. */
+export function typicalHeight(shapes: (NumberShape | null)[]): number | null {
+  const heights = shapes.filter((s): s is NumberShape => s !== null).map((s) => s.height).sort((a, b) => a - b);
+  return heights.length === 0 ? null : heights[Math.floor(heights.length / 2)]!;
 }

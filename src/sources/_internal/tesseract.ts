@@ -27,8 +27,8 @@ function modelPath(lang: OcrLanguage): string {
 export interface RecognizeRequest {
   image: Buffer;
   lang: OcrLanguage;
-  /** tesseract page segmentation mode: 6 = a block of text, 7 = one line, 3 = a whole page. */
-  psm: 3 | 6 | 7 | 11;
+  /** tesseract page segmentation mode: 3 = a whole page, 6 = a block of text, 7 = one line, 10 = one character, 13 = one raw line. */
+  psm: 3 | 6 | 7 | 10 | 11 | 13;
   /** Characters tesseract may output (digits for value cells). */
   whitelist?: string;
   /** Resolution of the image (PGM carries none; without it tesseract guesses and says so on stderr). */

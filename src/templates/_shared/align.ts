@@ -6,6 +6,8 @@
  * row whose label clearly names another key is never forced into the wrong slot.
  */
 
+import { closestName } from "./text.js";
+
 export interface Alignment<K extends string> {
   /** Observed row index → template key. */
   matches: Map<number, K>;
@@ -35,11 +37,17 @@ export function cueHits<K extends string>(label: string, keys: readonly K[], cue
 
 const SCORE = { named: 2, mentioned: 1, unlabelled: 0.5, contradicted: -1 } as const;
 
-export function alignRows<K extends string>(labels: readonly string[], keys: readonly K[], cues: Record<K, RegExp>): Alignment<K> {
+/**
+ * @param names - the rows' own words: a label without any cue (garbled by OCR) that
+ *   clearly resembles one row's words is taken to name that row.
+ */
+export function alignRows<K extends string>(labels: readonly string[], keys: readonly K[], cues: Record<K, RegExp>, names?: Record<K, string>): Alignment<K> {
   const n = labels.length;
   const m = keys.length;
   const score = labels.map((label) => {
-    const { best, hits } = cueHits(label, keys, cues);
+    const found = cueHits(label, keys, cues);
+    const hits = found.hits;
+    const best = found.best ?? (names && label.length >= 2 ? closestName(label, names, keys) : undefined);
     return keys.map((key) => (best === key ? SCORE.named : hits.has(key) ? SCORE.mentioned : best ? SCORE.contradicted : SCORE.unlabelled));
   });
   // dp[i][j]: best total for the first i rows and the first j keys.

@@ -17,7 +17,7 @@ const NUMBER = new RegExp(
   "^(?<sign>增加?|减少?|[+＋]|[-−－])?\\s*" +
     "(?<digits>\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?|\\.\\d+)" +
     "\\s*(?<unit>亿元|万元|元|件|个|项|条|次|人次|家|宗)?" +
-    "\\s*(?<note>[(（［\\[].*)?$",
+    "\\s*(?<note>[(（［\\[《〈<{【].*)?$",
 );
 
 /** Normalises digits and separators that real cells print in full width. */

@@ -15,6 +15,9 @@ export class Collector {
   cell(path: string, cell: ValueCell | null): void {
     if (!cell) return;
     this.provenance[path] = { origin: cell.origin, raw: cell.text, ...(cell.confidence === undefined ? {} : { confidence: cell.confidence }) };
+    if (cell.reading.kind === "text") {
+      this.issue("CELL_UNPARSED", "warning", path, `cell "${cell.text}" is not a number${cell.confidence === undefined ? "" : ` (OCR, confidence ${Math.round(cell.confidence)})`}; the value is null`);
+    }
     if (cell.reading.kind === "number" && cell.reading.note) {
       this.issue("CELL_NOTE", "info", path, `cell "${cell.text}" carries a note; its leading number is the value`, { actual: cell.reading.value });
     }

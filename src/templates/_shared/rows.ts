@@ -63,12 +63,19 @@ export function mergeTokens(cells: LayoutCell[]): LayoutCell[] {
   return out;
 }
 
-/** Index where the trailing run of value cells starts (cells.length if there is none). */
+/**
+ * Index where the trailing run of value cells starts (cells.length if there is none).
+ * A cell read by OCR that came out as a short non-number (a digit misread as 站) still
+ * stands in its value column, so that the cells before it are not taken for labels.
+ */
 function trailingValuesStart(cells: LayoutCell[], emptyIsValue: boolean): number {
   let k = cells.length;
   while (k > 0) {
-    const text = cells[k - 1]!.text;
-    if (text.trim() === "" ? !emptyIsValue : !isValueReading(readCell(text))) break;
+    const cell = cells[k - 1]!;
+    const text = cell.text;
+    // The first cell of a row is its label; a misread digit is one character, or two with a stray mark.
+    const misread = cell.confidence !== undefined && k > 1 && (text.length === 1 || (text.length === 2 && /[^\p{Script=Han}]/u.test(text)));
+    if (text.trim() === "" ? !emptyIsValue : !isValueReading(readCell(text)) && !misread) break;
     k--;
   }
   return k;

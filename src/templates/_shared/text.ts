@@ -19,3 +19,37 @@ export function compact(text: string): string {
 export function tidyCjkSpaces(text: string): string {
   return text.replace(/([\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”])[ \t\u00a0\u3000]+(?=[\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”])/g, "$1");
 }
+
+/**
+ * How much of `name` appears, in order, in `label` (longest common subsequence over
+ * the length of `name`): 1 when the label contains it, ~0.75 with one character of
+ * four misread. Used where OCR has garbled a label's cue.
+ */
+export function nameSimilarity(label: string, name: string): number {
+  if (!name) return 0;
+  const a = [...label];
+  const b = [...name];
+  let prev = new Array<number>(b.length + 1).fill(0);
+  for (const ca of a) {
+    const cur = new Array<number>(b.length + 1).fill(0);
+    for (let j = 1; j <= b.length; j++) cur[j] = ca === b[j - 1] ? prev[j - 1]! + 1 : Math.max(prev[j]!, cur[j - 1]!);
+    prev = cur;
+  }
+  return prev[b.length]! / b.length;
+}
+
+/**
+ * The name a garbled label most resembles, if it resembles one clearly (≥ 0.6, ahead of
+ * the next by 0.15). Only names of four characters or more take part (shorter ones
+ * resemble too much), and only labels not much longer than the name (a label that
+ * gathered a whole header resembles everything).
+ */
+export function closestName<K extends string>(label: string, names: Record<K, string>, keys: readonly K[]): K | undefined {
+  const scored = keys
+    .filter((k) => names[k].length >= 4 && label.length <= names[k].length * 2 + 8)
+    .map((k) => ({ k, s: nameSimilarity(label, names[k]) }))
+    .sort((x, y) => y.s - x.s);
+  const [first, second] = scored;
+  if (!first || first.s < 0.6) return undefined;
+  return !second || first.s - second.s >= 0.15 ? first.k : undefined;
+}
