@@ -1,6 +1,7 @@
 /** Title, organ and statistics year of a report. */
 import type { LayoutLine } from "../model/layout.js";
 import { lineText } from "../model/layout.js";
+import { TABLE_TEXT } from "./labels.js";
 import { compact } from "./_shared/text.js";
 
 export interface ReportMeta {
@@ -96,6 +97,6 @@ export function looksLikeReport(lines: LayoutLine[]): boolean {
   const text = compact(lines.map((l) => lineText(l, "")).join(""));
   const aboutDisclosure = /政府信息公开|政务公开|信息公开/.test(text);
   const isReport = /年度报告|年报|工作报告/.test(text);
-  const hasTable = /本年新收/.test(text) && /予以公开/.test(text);
+  const hasTable = TABLE_TEXT.applications(text) || TABLE_TEXT.review(text);
   return (aboutDisclosure && isReport) || hasTable;
 }

@@ -7,32 +7,13 @@
 import type { LayoutLine } from "../model/layout.js";
 import { lineText } from "../model/layout.js";
 import { chapterRanges, type Heading } from "./chapters.js";
-import { ACTIVE_HEADER, APPLICATIONS_HEADER, REVIEW_HEADER, type ChapterKind } from "./labels.js";
+import { ACTIVE_HEADER, APPLICATIONS_HEADER, REVIEW_HEADER, TABLE_TEXT, type ChapterKind, type TableId } from "./labels.js";
 import { compact } from "./_shared/text.js";
 
-export type TableId = "active" | "applications" | "review";
+export type { TableId } from "./labels.js";
 
 /** The line indices of a table, in document order. */
 export type Region = number[];
-
-/**
- * Words each table prints; a table is recognised by several of them, so that a few
- * misread by OCR (新收 read as 钵收) do not hide it.
- */
-const TABLE_WORDS: Record<TableId, { words: RegExp[]; need: number }> = {
-  active: { words: [/规章/, /规范性文件/, /行政许可/, /行政处罚/, /行政强制/, /事业性收费/, /集中采购/, /信息内容/, /第二十条/, /处理决定/, /制发件数/, /现行有效/, /新制作/, /上一年项目/], need: 3 },
-  applications: {
-    words: [/本年新收|新收政府/, /上年结转/, /予以公开/, /部分公开/, /不予公开/, /国家秘密/, /第三方/, /内部事务/, /过程性/, /执法案卷/, /行政查询/, /不掌握/, /另行制作/, /重复申请/, /出版物/, /结转下年/, /申请人情况/, /自然人/, /法人或其他组织/, /商业企业/, /科研机构/, /法律服务/],
-    need: 4,
-  },
-  review: { words: [/行政复议/, /行政诉讼/, /维持/, /纠正/, /审结/, /直接起诉/, /复议后/], need: 3 },
-};
-
-const TABLE_TEXT: Record<TableId, (text: string) => boolean> = {
-  active: (t) => TABLE_WORDS.active.words.filter((w) => w.test(t)).length >= TABLE_WORDS.active.need && !TABLE_TEXT.applications(t),
-  applications: (t) => TABLE_WORDS.applications.words.filter((w) => w.test(t)).length >= TABLE_WORDS.applications.need,
-  review: (t) => TABLE_WORDS.review.words.filter((w) => w.test(t)).length >= TABLE_WORDS.review.need && /维持|纠正|审结/.test(t),
-};
 
 const HEADER: Record<TableId, RegExp> = { active: ACTIVE_HEADER, applications: APPLICATIONS_HEADER, review: REVIEW_HEADER };
 

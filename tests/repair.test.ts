@@ -1,0 +1,96 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Provenance } from "../src/model/provenance.js";
+import type { Applications, ReviewLitigation } from "../src/model/record.js";
+import { alternatives, repairOcrReadings } from "../src/validate/repair.js";
+import { CORPUS, requireCorpus } from "./helpers.js";
+
+requireCorpus();
+type Tables = { applications: Applications | null; reviewLitigation: ReviewLitigation | null };
+type Grid = Record<string, Record<string, number | null>>;
+
+/** The huaian tables with every cell marked as read by OCR (raw = printed value). */
+function ocrTables(): { tables: Tables; provenance: Provenance } {
+  const truth = JSON.parse(readFileSync(join(CORPUS, "huaian-2024.truth.json"), "utf8")) as Tables;
+  const provenance: Provenance = {};
+  for (const table of ["applications", "reviewLitigation"] as const) {
+    for (const [row, values] of Object.entries(truth[table] as unknown as Grid)) {
+      for (const [col, v] of Object.entries(values)) provenance[`${table}.${row}.${col}`] = { origin: { kind: "pdf", page: 4, box: [0, 0, 1, 1] }, raw: String(v), confidence: 90 };
+    }
+  }
+  return { tables: truth, provenance };
+}
+
+function misread(t: { tables: Tables; provenance: Provenance }, path: string, raw: string, value: number | null): void {
+  const [table, row, col] = path.split(".") as ["applications" | "reviewLitigation", string, string];
+  ((t.tables[table] as unknown as Grid)[row]!)[col] = value;
+  t.provenance[path] = { ...t.provenance[path]!, raw, confidence: 60 };
+}
+
+describe("alternative readings", () => {
+  it("covers look-alike digits, dropped and doubled digits", () => {
+    const alts = alternatives("417");
+    expect(alts.has(447)).toBe(true); // 1 ↔ 4
+    expect(alts.has(47)).toBe(true); // a digit read twice
+    expect(alts.has(4177)).toBe(true); // a digit not read
+    expect(alts.has(917)).toBe(true); // 4 ↔ 9
+    expect(alts.has(417)).toBe(false);
+    expect(alternatives("8").has(3)).toBe(true);
+  });
+});
+
+describe("repairOcrReadings", () => {
+  it("repairs one misread cell when exactly one reading makes every identity hold", () => {
+    const t = ocrTables();
+    misread(t, "applications.partiallyGranted.naturalPerson", "417", 417);
+    const { repairs, issues } = repairOcrReadings(t.tables, t.provenance);
+    expect(repairs).toEqual([{ path: "applications.partiallyGranted.naturalPerson", read: "417", confidence: 60, value: 447 }]);
+    expect(t.tables.applications?.partiallyGranted.naturalPerson).toBe(447);
+    expect(issues[0]).toMatchObject({ code: "OCR_REPAIRED", severity: "warning", expected: 447, actual: "417" });
+  });
+
+  it("repairs two cells, one of them unreadable (stray marks)", () => {
+    const t = ocrTables();
+    misread(t, "applications.partiallyGranted.naturalPerson", "417", 417);
+    misread(t, "applications.totalProcessed.otherOrganization", "人4", null);
+    const { repairs } = repairOcrReadings(t.tables, t.provenance);
+    expect(repairs.map((r) => [r.path, r.value]).sort()).toEqual([
+      ["applications.partiallyGranted.naturalPerson", 447],
+      ["applications.totalProcessed.otherOrganization", 4],
+    ]);
+  });
+
+  it("repairs table 四 by its group total", () => {
+    const t = ocrTables();
+    misread(t, "reviewLitigation.review.corrected", "84", 84);
+    expect(repairOcrReadings(t.tables, t.provenance).repairs).toEqual([{ path: "reviewLitigation.review.corrected", read: "84", confidence: 60, value: 64 }]);
+  });
+
+  it("does not choose between two readings that both fit", () => {
+    const t = ocrTables();
+    // 72 read as 12: 72 (1↔7) fits, and so would 尚未审结 37 → 97 (3↔9).
+    misread(t, "reviewLitigation.review.upheld", "12", 12);
+    expect(repairOcrReadings(t.tables, t.provenance).repairs).toEqual([]);
+  });
+
+  it("leaves the readings when more than one repair fits", () => {
+    const t = ocrTables();
+    // 5 + 0 + 0 + 0 ≠ 6: upheld could be 6 (5↔6) or the total 5 (6↔5).
+    const group = (t.tables.reviewLitigation as unknown as Grid).litigationAfterReview!;
+    Object.assign(group, { upheld: 5, corrected: 0, other: 0, pending: 0, total: 6 });
+    for (const [col, v] of Object.entries(group)) t.provenance[`reviewLitigation.litigationAfterReview.${col}`]!.raw = String(v);
+    const { repairs, issues } = repairOcrReadings(t.tables, t.provenance);
+    expect(repairs).toEqual([]);
+    expect(issues).toEqual([]);
+    expect(group.upheld).toBe(5);
+  });
+
+  it("never touches values that were not read by OCR", () => {
+    const t = ocrTables();
+    misread(t, "applications.partiallyGranted.naturalPerson", "417", 417);
+    delete t.provenance["applications.partiallyGranted.naturalPerson"]!.confidence;
+    const { repairs } = repairOcrReadings(t.tables, t.provenance);
+    expect(repairs.map((r) => r.path)).not.toContain("applications.partiallyGranted.naturalPerson");
+  });
+});
