@@ -7,16 +7,23 @@
  * in-process (after warm-up), the stages of the PDF path, the median wall time of a
  * fresh `nianbao extract` process, peak RSS, and — when poppler's pdftotext is
  * installed — its time on the same PDF and our ratio to it.
+ *
+ * Then the scanned path: huaian-2024.pdf degraded into a 300-dpi scan (as the OCR
+ * tests make it), read by OCR: seconds per page and per report, pages per minute with
+ * one and with two pool slots, peak RSS, and — when Debian's tesseract is installed —
+ * the native CLI's time on the same page images (OMP_THREAD_LIMIT=1, chi_sim, plain
+ * text) and our ratio to it.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const SHARED = resolve(ROOT, "../shared");
-const { values } = parseArgs({ options: { runs: { type: "string", default: "30" } } });
+const { values } = parseArgs({ options: { runs: { type: "string", default: "30" }, "no-ocr": { type: "boolean", default: false } } });
 const RUNS = Number(values.runs);
 
 const INPUTS = [
@@ -41,11 +48,11 @@ async function timeIt(fn: () => Promise<unknown>, runs: number, warmup = 5): Pro
 }
 
 /** Wall time of a command, median over runs. */
-function timeCommand(cmd: string, args: string[], runs: number): number {
+function timeCommand(cmd: string, args: string[], runs: number, env: NodeJS.ProcessEnv = {}): number {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
-    const r = spawnSync(cmd, args, { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LOG_LEVEL: "silent" } });
+    const r = spawnSync(cmd, args, { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LOG_LEVEL: "silent", ...env } });
     times.push(performance.now() - t);
     if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed: ${r.stderr?.toString()}`);
   }
@@ -53,11 +60,11 @@ function timeCommand(cmd: string, args: string[], runs: number): number {
 }
 
 /** Peak RSS (MiB) of a fresh CLI process extracting the file. */
-function freshPeakRss(file: string): number {
+function freshPeakRss(file: string, env: NodeJS.ProcessEnv = {}): number {
   const probe = `process.argv = [process.argv[0], "nianbao", "extract", ${JSON.stringify(file)}];
 process.on("exit", () => process.stderr.write("BENCH_MAXRSS=" + process.resourceUsage().maxRSS + "\\n"));
 await import(${JSON.stringify(pathToFileURL(join(ROOT, "dist/cli/index.js")).href)});`;
-  const r = spawnSync(process.execPath, ["--input-type=module", "-e", probe], { encoding: "utf8", env: { ...process.env, LOG_LEVEL: "silent" }, stdio: ["ignore", "ignore", "pipe"] });
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", probe], { encoding: "utf8", env: { ...process.env, LOG_LEVEL: "silent", ...env }, stdio: ["ignore", "ignore", "pipe"] });
   const m = /BENCH_MAXRSS=(\d+)/.exec(r.stderr);
   return m ? Number(m[1]) / 1024 : NaN;
 }
@@ -104,3 +111,42 @@ for (const input of INPUTS) {
 }
 out.push(`peak RSS of this benchmark process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 process.stdout.write(`${out.join("\n")}\n`);
+
+if (!values["no-ocr"]) await benchScans();
+
+/** The scanned-report path against native tesseract on the same pages. */
+async function benchScans(): Promise<void> {
+  const { scanPdf } = await import("./fixtures/scan.js");
+  const work = mkdtempSync(join(tmpdir(), "nianbao-bench-"));
+  try {
+    const source = new Uint8Array(readFileSync(join(SHARED, "corpus/huaian-2024.pdf")));
+    const scan = await scanPdf(source, { dpi: 300, skewDegrees: 1.2, noise: 10, jpegQuality: 70, seed: 7, pngPages: [1, 2, 3, 4, 5, 6] });
+    const pdf = join(work, "huaian-2024-scan.pdf");
+    writeFileSync(pdf, scan.pdf);
+    const pages = scan.pngs.length;
+    const lines = ["", `scanned report (huaian-2024.pdf as a 300-dpi scan, ${pages} pages, read by OCR)`];
+    const cli = [join(ROOT, "bin/nianbao.mjs"), "extract", pdf];
+    for (const slots of [1, 2]) {
+      const ms = timeCommand(process.execPath, cli, 2, { NIANBAO_OCR_WORKERS: String(slots) });
+      lines.push(`  ${slots} pool slot${slots > 1 ? "s" : " "}, fresh process   ${(ms / 1000).toFixed(1)} s per report, ${(ms / 1000 / pages).toFixed(2)} s per page, ${((60_000 * pages) / ms).toFixed(1)} pages/min`);
+      if (slots === 2) {
+        lines.push(`  peak RSS, 2 slots             ${freshPeakRss(pdf, { NIANBAO_OCR_WORKERS: "2" }).toFixed(0)} MiB`);
+        if (has("tesseract")) {
+          const images = scan.pngs.map((png, i) => {
+            const file = join(work, `page-${i + 1}.png`);
+            writeFileSync(file, png);
+            return file;
+          });
+          const native = timeCommand("sh", ["-c", images.map((f) => `tesseract ${f} - -l chi_sim >/dev/null 2>&1`).join(" && ")], 2, { OMP_THREAD_LIMIT: "1" });
+          lines.push(`  native tesseract, plain text  ${(native / 1000).toFixed(1)} s per report, ${(native / 1000 / pages).toFixed(2)} s per page (OMP_THREAD_LIMIT=1, chi_sim)`);
+          lines.push(`  ratio ours / native           ${(ms / native).toFixed(2)}×`);
+        } else {
+          lines.push("  tesseract not installed (apt-get install tesseract-ocr tesseract-ocr-chi-sim): no baseline");
+        }
+      }
+    }
+    process.stdout.write(`${lines.join("\n")}\n`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

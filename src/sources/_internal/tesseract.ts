@@ -37,6 +37,8 @@ export interface RecognizeRequest {
 
 interface Slot {
   workers: Record<OcrLanguage, Worker>;
+  /** The parameters each worker was last given: setting them again costs a round trip per cell. */
+  params: Record<OcrLanguage, string>;
   busy: boolean;
 }
 
@@ -68,7 +70,7 @@ export class OcrPool {
 
   private async newSlot(): Promise<Slot> {
     const [chi, eng] = await Promise.all([this.worker("chi_sim"), this.worker("eng")]);
-    return { workers: { chi_sim: chi, eng }, busy: false };
+    return { workers: { chi_sim: chi, eng }, params: { chi_sim: "", eng: "" }, busy: false };
   }
 
   private async acquire(): Promise<Slot> {
@@ -99,11 +101,16 @@ export class OcrPool {
     const slot = await this.acquire();
     try {
       const worker = slot.workers[request.lang];
-      await worker.setParameters({
+      const params = {
         tessedit_pageseg_mode: String(request.psm) as never,
         tessedit_char_whitelist: request.whitelist ?? "",
         user_defined_dpi: String(Math.round(request.dpi)),
-      });
+      };
+      const key = JSON.stringify(params);
+      if (slot.params[request.lang] !== key) {
+        await worker.setParameters(params);
+        slot.params[request.lang] = key;
+      }
       const { data } = await worker.recognize(request.image, {}, { text: true, blocks: true });
       return data;
     } finally {

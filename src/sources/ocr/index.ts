@@ -26,33 +26,42 @@ export function tableCounter(start = 1000): () => number {
   return () => next++;
 }
 
-function timeout(ms: number, page: number): Promise<never> {
-  return new Promise((_, reject) => {
-    const timer = setTimeout(() => reject(new Error(`page ${page} took more than ${ms} ms to OCR`)), ms);
-    timer.unref();
+/** The page's OCR, or a rejection once it has taken more than `ms` (the engine's work is not cancelled). */
+function capped<T>(work: Promise<T>, ms: number, page: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const cap = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`page ${page} took more than ${ms} ms to OCR`)), ms);
   });
+  return Promise.race([work, cap]).finally(() => clearTimeout(timer));
 }
+
+type PageOutcome = { page: number; lines: LayoutLine[] } | { page: number; error: string };
 
 export async function ocrImages(images: AsyncIterable<PageImage> | Iterable<PageImage>, ctx: SourceContext): Promise<OcrResult> {
   const pool = sharedOcrPool();
   const nextTable = tableCounter();
-  const pending: Promise<{ page: number; lines: LayoutLine[] } | { page: number; error: string }>[] = [];
+  const pending: Promise<PageOutcome>[] = [];
+  // At most one page more in flight than the pool has slots: rendering runs ahead of OCR,
+  // and every page held costs its raster (~9 MB at 300 dpi) and its cell crops.
+  const inFlight = new Set<Promise<PageOutcome>>();
   for await (const image of images) {
+    while (inFlight.size > pool.size) await Promise.race(inFlight);
     const started = performance.now();
-    pending.push(
-      Promise.race([ocrPage(image.raster, { pool, page: image.page, dpi: image.dpi, nextTable }), timeout(ctx.ocr.pageTimeoutMs, image.page)]).then(
-        (result) => {
-          ctx.log.info({ page: image.page, tables: result.tables, cells: result.cells, skew: Number(result.skewDegrees.toFixed(2)), ms: Math.round(performance.now() - started) }, "page read by OCR");
-          return { page: image.page, lines: result.lines };
-        },
-        (error: unknown) => ({ page: image.page, error: error instanceof Error ? error.message : String(error) }),
-      ),
+    const outcome = capped(ocrPage(image.raster, { pool, page: image.page, dpi: image.dpi, nextTable }), ctx.ocr.pageTimeoutMs, image.page).then(
+      (result): PageOutcome => {
+        const ms = Math.round(performance.now() - started);
+        ctx.log.info({ page: image.page, tables: result.tables, cells: result.cells, skew: Number(result.skewDegrees.toFixed(2)), ms }, "page read by OCR");
+        return { page: image.page, lines: result.lines };
+      },
+      (error: unknown): PageOutcome => ({ page: image.page, error: error instanceof Error ? error.message : String(error) }),
     );
+    inFlight.add(outcome);
+    void outcome.then(() => inFlight.delete(outcome));
+    pending.push(outcome);
   }
-  const results = await Promise.all(pending);
   const issues: Issue[] = [];
   const lines: LayoutLine[] = [];
-  for (const r of results.sort((a, b) => a.page - b.page)) {
+  for (const r of (await Promise.all(pending)).sort((a, b) => a.page - b.page)) {
     if ("error" in r) issues.push({ code: "OCR_FAILED", severity: "error", path: null, message: `page ${r.page} could not be read by OCR: ${r.error}` });
     else lines.push(...r.lines);
   }
