@@ -15,7 +15,7 @@ export const ERROR_CODES = {
   NOT_A_REPORT: { exit: 8, summary: "the document is readable but is not a government information-disclosure annual report" },
   PDF_ENCRYPTED: { exit: 9, summary: "the PDF is password-protected" },
   PDF_CORRUPT: { exit: 10, summary: "the PDF is damaged or truncated and cannot be parsed" },
-  OCR_REQUIRED: { exit: 11, summary: "the document has no usable text layer (a scan or image): it needs OCR" },
+  OCR_REQUIRED: { exit: 11, summary: "the document is a scan or image and OCR is turned off (--ocr never)" },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -24,3 +24,5 @@ export * from "./model/vocabulary.js";
 export { validateRecord } from "./validate/index.js";
 export { scorePair, summarize, type ScoreSummary } from "./eval/score.js";
 export { EXTRACTOR } from "./version.js";
+/** Stops the OCR engines' threads (they start on the first scanned page and are shared). */
+export { closeSharedOcrPool as closeOcr } from "./sources/_internal/tesseract.js";

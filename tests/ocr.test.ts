@@ -139,6 +139,13 @@ describe("image inputs", () => {
     expect(apps?.carriedForward).toEqual(truth.applications.carriedForward);
   }, 120_000);
 
+  it("reads a JPEG page", async () => {
+    const jpeg = results.get("qinghe-2020")!.scan.jpegs[2]!;
+    const record = await extractReport({ bytes: jpeg, name: "page3.jpg" });
+    expect(record.source).toMatchObject({ mediaType: "image/jpeg", textSource: "ocr", pages: 1 });
+    expect(record.reviewLitigation).toEqual((truthOf(CASES[2]!) as { reviewLitigation: unknown }).reviewLitigation);
+  }, 120_000);
+
   it("reads a TIFF page (decoded by utif2)", async () => {
     const UTIF = (await import("utif2")).default;
     const grey = await decodeImageGrey(results.get("qinghe-2020")!.scan.pngs[0]!);

@@ -19,6 +19,7 @@ Options:
       --ocr MODE       auto (default): OCR pages without a usable text layer and images;
                        always: OCR every page; never: refuse what needs OCR
       --ocr-dpi N      resolution pages are rendered at for OCR (default 300)
+      --ocr-workers N  OCR engines working in parallel (default: one per core)
   -v, --verbose        stack traces for errors
 `;
 
@@ -33,6 +34,7 @@ export async function run(argv: string[]): Promise<number> {
       "max-bytes": { type: "string" },
       ocr: { type: "string", default: "auto" },
       "ocr-dpi": { type: "string" },
+      "ocr-workers": { type: "string" },
       verbose: { type: "boolean", short: "v", default: false },
     },
   });
@@ -43,6 +45,11 @@ export async function run(argv: string[]): Promise<number> {
   if (!["auto", "always", "never"].includes(ocr)) throw usageError(`--ocr must be auto, always or never, got ${values.ocr}`);
   const ocrDpi = values["ocr-dpi"] === undefined ? undefined : Number(values["ocr-dpi"]);
   if (ocrDpi !== undefined && !(ocrDpi >= 72 && ocrDpi <= 600)) throw usageError(`--ocr-dpi must be between 72 and 600, got ${values["ocr-dpi"]}`);
+  if (values["ocr-workers"] !== undefined) {
+    const workers = Number(values["ocr-workers"]);
+    if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw usageError(`--ocr-workers must be a whole number from 1 to 64, got ${values["ocr-workers"]}`);
+    process.env.NIANBAO_OCR_WORKERS = String(workers); // read when the pool first starts
+  }
   const log = createLogger({ cmd: "extract" });
   const compact = values.compact || (positionals.length > 1 && !values.out);
   let exitCode = 0;
