@@ -1,5 +1,6 @@
 /** Options of the extractor, with their defaults in one place. */
 import type { Logger } from "./log.js";
+import type { OcrPagesProvider } from "./sources/types.js";
 
 export interface ExtractOptions {
   /**
@@ -32,6 +33,11 @@ export interface ExtractOptions {
   ocrPageTimeoutMs?: number;
   /** Logger for progress and diagnostics; silent when omitted. */
   log?: Logger;
+  /**
+   * Reads OCR pages elsewhere instead of in this process (the queue workers fan pages out
+   * as jobs). Receives the 1-based page numbers that need OCR.
+   */
+  ocrPages?: OcrPagesProvider;
 }
 
 export const DEFAULTS = {
@@ -40,9 +46,9 @@ export const DEFAULTS = {
   ocr: "auto",
   ocrDpi: 300,
   ocrPageTimeoutMs: 120_000,
-} as const satisfies Required<Omit<ExtractOptions, "log">>;
+} as const satisfies Required<Omit<ExtractOptions, "log" | "ocrPages">>;
 
-export type ResolvedOptions = Required<Omit<ExtractOptions, "log">> & Pick<ExtractOptions, "log">;
+export type ResolvedOptions = Required<Omit<ExtractOptions, "log" | "ocrPages">> & Pick<ExtractOptions, "log" | "ocrPages">;
 
 export function resolveOptions(options: ExtractOptions = {}): ResolvedOptions {
   const resolved = { ...DEFAULTS, ...options };

@@ -35,6 +35,7 @@ export async function extractReport(input: ReportInput, options: ExtractOptions 
     name: input.name,
     log,
     ocr: { mode: opts.ocr, dpi: opts.ocrDpi, pageTimeoutMs: opts.ocrPageTimeoutMs },
+    ocrPages: opts.ocrPages,
   });
   log.debug({ stage: "source", lines: source.layout.lines.length, ms: Math.round(performance.now() - started) }, "source read");
   if (!looksLikeReport(source.layout.lines)) {

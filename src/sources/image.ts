@@ -3,9 +3,9 @@
  * pages): decoded to grey rasters and read with OCR.
  */
 import { PipelineError } from "../errors.js";
-import { greyFromRgba, type Raster } from "../layout/raster/raster.js";
-import { decodeImageGrey } from "./_internal/render.js";
-import { ocrImages, type PageImage } from "./ocr/index.js";
+import type { Raster } from "../layout/raster/raster.js";
+import { ocrImages, type OcrResult, type PageImage } from "./ocr/index.js";
+import { guessDpi, imagePageCount, imagePages } from "./ocr/page-image.js";
 import type { SourceContext, SourceResult } from "./types.js";
 
 const MEDIA_TYPES: [number[], string][] = [
@@ -21,32 +21,29 @@ export function imageMediaType(bytes: Uint8Array): string {
   return MEDIA_TYPES.find(([magic]) => magic.every((b, i) => bytes[i] === b))?.[1] ?? "image/webp";
 }
 
-/** An A4 page scanned at N dpi is about 8.27 N pixels wide: the resolution follows from the width. */
-function guessDpi(r: Raster): number {
-  const shortSide = Math.min(r.width, r.height);
-  return Math.min(600, Math.max(100, Math.round(shortSide / 8.27)));
-}
-
-async function decodeTiff(bytes: Uint8Array): Promise<Raster[]> {
-  const UTIF = (await import("utif2")).default;
-  const buffer = Buffer.from(bytes);
-  return UTIF.decode(buffer).map((ifd) => {
-    UTIF.decodeImage(buffer, ifd);
-    return greyFromRgba(UTIF.toRGBA8(ifd), ifd.width, ifd.height);
-  });
-}
-
 export async function readImage(bytes: Uint8Array, ctx: SourceContext): Promise<SourceResult> {
   const mediaType = imageMediaType(bytes);
   if (ctx.ocr.mode === "never") throw new PipelineError("OCR_REQUIRED", "the input is an image: reading it needs OCR (--ocr auto)", { input: ctx.name });
-  let rasters: Raster[];
-  try {
-    rasters = mediaType === "image/tiff" ? await decodeTiff(bytes) : [await decodeImageGrey(bytes)];
-  } catch (error) {
-    throw new PipelineError("UNSUPPORTED_FORMAT", `the image cannot be decoded (${error instanceof Error ? error.message : String(error)})`, { input: ctx.name, cause: error });
+  const undecodable = (error: unknown) =>
+    new PipelineError("UNSUPPORTED_FORMAT", `the image cannot be decoded (${error instanceof Error ? error.message : String(error)})`, { input: ctx.name, cause: error });
+  let pages: number;
+  let result: OcrResult;
+  if (ctx.ocrPages) {
+    // Pages are read elsewhere (queue workers): only count them here.
+    pages = await imagePageCount(bytes).catch((error: unknown) => Promise.reject(undecodable(error)));
+    if (pages === 0) throw new PipelineError("INPUT_EMPTY", "the image file holds no image", { input: ctx.name });
+    result = await ctx.ocrPages(Array.from({ length: pages }, (_, i) => i + 1));
+  } else {
+    let rasters: Raster[];
+    try {
+      rasters = await imagePages(bytes);
+    } catch (error) {
+      throw undecodable(error);
+    }
+    if (rasters.length === 0) throw new PipelineError("INPUT_EMPTY", "the image file holds no image", { input: ctx.name });
+    pages = rasters.length;
+    const images: PageImage[] = rasters.map((raster, i) => ({ page: i + 1, raster, dpi: guessDpi(raster) }));
+    result = await ocrImages(images, ctx);
   }
-  if (rasters.length === 0) throw new PipelineError("INPUT_EMPTY", "the image file holds no image", { input: ctx.name });
-  const images: PageImage[] = rasters.map((raster, i) => ({ page: i + 1, raster, dpi: guessDpi(raster) }));
-  const { lines, issues } = await ocrImages(images, ctx);
-  return { layout: { kind: "positioned", lines, hints: {} }, mediaType, textSource: "ocr", pages: rasters.length, encoding: null, issues };
+  return { layout: { kind: "positioned", lines: result.lines, hints: {} }, mediaType, textSource: "ocr", pages, encoding: null, issues: result.issues };
 }

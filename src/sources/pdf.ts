@@ -95,7 +95,7 @@ export async function readPdf(bytes: Uint8Array, ctx: SourceContext): Promise<So
   } else if (needOcr.length > 0) {
     ctx.log.info({ pages: needOcr, verdicts: needOcr.map((p) => verdicts[p - 1]) }, "pages to read by OCR");
     try {
-      const ocr = await ocrPdfPages(bytes, needOcr, ctx);
+      const ocr = ctx.ocrPages ? await ctx.ocrPages(needOcr) : await ocrPdfPages(bytes, needOcr, ctx);
       ocrLines = ocr.lines;
       issues.push(...ocr.issues);
     } catch (error) {

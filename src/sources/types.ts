@@ -20,10 +20,15 @@ export interface OcrSettings {
   pageTimeoutMs: number;
 }
 
+/** Reads the given pages (1-based) by OCR; the queue replaces local OCR with page jobs. */
+export type OcrPagesProvider = (pages: number[]) => Promise<import("./ocr/index.js").OcrResult>;
+
 export interface SourceContext {
   /** The file name or URL, for messages. */
   name: string;
   log: Logger;
   ocr: OcrSettings;
+  /** Where OCR'd pages come from; local OCR when absent. */
+  ocrPages?: OcrPagesProvider | undefined;
 }
 

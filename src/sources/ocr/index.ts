@@ -5,7 +5,7 @@
 import type { Issue } from "../../model/issue.js";
 import type { LayoutLine } from "../../model/layout.js";
 import type { Raster } from "../../layout/raster/raster.js";
-import { sharedOcrPool } from "../_internal/tesseract.js";
+import { sharedOcrPool, type OcrPool } from "../_internal/tesseract.js";
 import type { SourceContext } from "../types.js";
 import { ocrPage } from "./page.js";
 
@@ -20,12 +20,6 @@ export interface OcrResult {
   issues: Issue[];
 }
 
-/** Numbers tables across a document, continuing after `start` (tables of text pages come first). */
-export function tableCounter(start = 1000): () => number {
-  let next = start;
-  return () => next++;
-}
-
 /** The page's OCR, or a rejection once it has taken more than `ms` (the engine's work is not cancelled). */
 function capped<T>(work: Promise<T>, ms: number, page: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -35,35 +29,45 @@ function capped<T>(work: Promise<T>, ms: number, page: number): Promise<T> {
   return Promise.race([work, cap]).finally(() => clearTimeout(timer));
 }
 
-type PageOutcome = { page: number; lines: LayoutLine[] } | { page: number; error: string };
+/** What OCR made of one page: its lines, or why it could not read it. */
+export type PageOutcome = { page: number; lines: LayoutLine[] } | { page: number; error: string };
+
+/** Reads one page image under the time cap; a failure is an outcome, not an exception. */
+export async function readPageImage(image: PageImage, pool: OcrPool, ctx: SourceContext): Promise<PageOutcome> {
+  const started = performance.now();
+  try {
+    const result = await capped(ocrPage(image.raster, { pool, page: image.page, dpi: image.dpi }), ctx.ocr.pageTimeoutMs, image.page);
+    const ms = Math.round(performance.now() - started);
+    ctx.log.info({ page: image.page, tables: result.tables, cells: result.cells, skew: Number(result.skewDegrees.toFixed(2)), ms }, "page read by OCR");
+    return { page: image.page, lines: result.lines };
+  } catch (error) {
+    return { page: image.page, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** Page outcomes → the document's OCR result, in page order; unread pages become issues. */
+export function combineOutcomes(outcomes: PageOutcome[]): OcrResult {
+  const issues: Issue[] = [];
+  const lines: LayoutLine[] = [];
+  for (const r of [...outcomes].sort((a, b) => a.page - b.page)) {
+    if ("error" in r) issues.push({ code: "OCR_FAILED", severity: "error", path: null, message: `page ${r.page} could not be read by OCR: ${r.error}` });
+    else lines.push(...r.lines);
+  }
+  return { lines, issues };
+}
 
 export async function ocrImages(images: AsyncIterable<PageImage> | Iterable<PageImage>, ctx: SourceContext): Promise<OcrResult> {
   const pool = sharedOcrPool();
-  const nextTable = tableCounter();
   const pending: Promise<PageOutcome>[] = [];
   // At most one page more in flight than the pool has slots: rendering runs ahead of OCR,
   // and every page held costs its raster (~9 MB at 300 dpi) and its cell crops.
   const inFlight = new Set<Promise<PageOutcome>>();
   for await (const image of images) {
     while (inFlight.size > pool.size) await Promise.race(inFlight);
-    const started = performance.now();
-    const outcome = capped(ocrPage(image.raster, { pool, page: image.page, dpi: image.dpi, nextTable }), ctx.ocr.pageTimeoutMs, image.page).then(
-      (result): PageOutcome => {
-        const ms = Math.round(performance.now() - started);
-        ctx.log.info({ page: image.page, tables: result.tables, cells: result.cells, skew: Number(result.skewDegrees.toFixed(2)), ms }, "page read by OCR");
-        return { page: image.page, lines: result.lines };
-      },
-      (error: unknown): PageOutcome => ({ page: image.page, error: error instanceof Error ? error.message : String(error) }),
-    );
+    const outcome = readPageImage(image, pool, ctx);
     inFlight.add(outcome);
     void outcome.then(() => inFlight.delete(outcome));
     pending.push(outcome);
   }
-  const issues: Issue[] = [];
-  const lines: LayoutLine[] = [];
-  for (const r of (await Promise.all(pending)).sort((a, b) => a.page - b.page)) {
-    if ("error" in r) issues.push({ code: "OCR_FAILED", severity: "error", path: null, message: `page ${r.page} could not be read by OCR: ${r.error}` });
-    else lines.push(...r.lines);
-  }
-  return { lines, issues };
+  return combineOutcomes(await Promise.all(pending));
 }

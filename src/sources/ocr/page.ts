@@ -21,9 +21,10 @@ export interface OcrPageContext {
   /** 1-based page number. */
   page: number;
   dpi: number;
-  /** Numbering of tables across the document (layout lines carry it). */
-  nextTable: () => number;
 }
+
+/** Tables of OCR'd pages are numbered by page (10000 + 100·page + n), whatever order pages are read in. */
+export const ocrTableNumber = (page: number, n: number) => 10_000 + 100 * page + n;
 
 export interface OcrPageResult {
   lines: LayoutLine[];
@@ -143,8 +144,7 @@ function toPoints(px: number, dpi: number): number {
   return Math.round(((px * 72) / dpi) * 10) / 10;
 }
 
-async function readGrid(r: Raster, grid: TableGrid, threshold: number, inset: number, ctx: OcrPageContext): Promise<LayoutLine[]> {
-  const table = ctx.nextTable();
+async function readGrid(r: Raster, grid: TableGrid, table: number, threshold: number, inset: number, ctx: OcrPageContext): Promise<LayoutLine[]> {
   const cleaned = grid.cells.map((cell) => {
     const [x0, y0, x1, y1] = cell.box;
     const grey = crop(r, x0 + inset, y0 + inset, x1 - x0 - 2 * inset, y1 - y0 - 2 * inset);
@@ -225,7 +225,7 @@ export async function ocrPage(raster: Raster, ctx: OcrPageContext): Promise<OcrP
   const vertical = findRulings(page, threshold, { minLength: Math.round(ctx.dpi * 0.2), maxGap: Math.max(2, Math.round(ctx.dpi / 120)), maxThickness: Math.round(ctx.dpi / 25) }).vertical;
   const grids = buildGrids({ horizontal: rulings.horizontal, vertical }, Math.round(ctx.dpi / 40));
   const inset = Math.max(3, Math.round(Math.max(0, ...rulings.horizontal.map((l) => l.thickness), ...vertical.map((l) => l.thickness)) / 2) + Math.round(ctx.dpi / 100));
-  const [text, ...tables] = await Promise.all([readText(page, grids, ctx), ...grids.map((g) => readGrid(page, g, threshold, inset, ctx))]);
+  const [text, ...tables] = await Promise.all([readText(page, grids, ctx), ...grids.map((g, n) => readGrid(page, g, ocrTableNumber(ctx.page, n), threshold, inset, ctx))]);
   const lines = [...text, ...tables.flat()].sort((a, b) => (a.top ?? 0) - (b.top ?? 0));
   return { lines, tables: grids.length, cells: grids.reduce((n, g) => n + g.cells.length, 0), skewDegrees: (skew * 180) / Math.PI };
 }
