@@ -63,7 +63,7 @@ function timeCommand(cmd: string, args: string[], runs: number, env: NodeJS.Proc
 function freshPeakRss(file: string, env: NodeJS.ProcessEnv = {}): number {
   const probe = `process.argv = [process.argv[0], "nianbao", "extract", ${JSON.stringify(file)}];
 process.on("exit", () => process.stderr.write("BENCH_MAXRSS=" + process.resourceUsage().maxRSS + "\\n"));
-await import(${JSON.stringify(pathToFileURL(join(ROOT, "dist/cli/index.js")).href)});`;
+await import(${JSON.stringify(pathToFileURL(join(ROOT, "dist/src/cli/index.js")).href)});`;
   const r = spawnSync(process.execPath, ["--input-type=module", "-e", probe], { encoding: "utf8", env: { ...process.env, LOG_LEVEL: "silent", ...env }, stdio: ["ignore", "ignore", "pipe"] });
   const m = /BENCH_MAXRSS=(\d+)/.exec(r.stderr);
   return m ? Number(m[1]) / 1024 : NaN;
@@ -73,12 +73,12 @@ function has(cmd: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
 }
 
-const lib = (await import(pathToFileURL(join(ROOT, "dist/index.js")).href)) as typeof import("../src/index.js");
+const lib = (await import(pathToFileURL(join(ROOT, "dist/src/index.js")).href)) as typeof import("../src/index.js");
 const stages = {
-  readSource: ((await import(pathToFileURL(join(ROOT, "dist/sources/index.js")).href)) as typeof import("../src/sources/index.js")).readSource,
-  parseReport: ((await import(pathToFileURL(join(ROOT, "dist/templates/index.js")).href)) as typeof import("../src/templates/index.js")).parseReport,
+  readSource: ((await import(pathToFileURL(join(ROOT, "dist/src/sources/index.js")).href)) as typeof import("../src/sources/index.js")).readSource,
+  parseReport: ((await import(pathToFileURL(join(ROOT, "dist/src/templates/index.js")).href)) as typeof import("../src/templates/index.js")).parseReport,
 };
-const quiet = (await import(pathToFileURL(join(ROOT, "dist/log.js")).href) as typeof import("../src/log.js")).createLogger({}, "silent");
+const quiet = (await import(pathToFileURL(join(ROOT, "dist/src/log.js")).href) as typeof import("../src/log.js")).createLogger({}, "silent");
 const sourceContext = (name: string) => ({ name, log: quiet, ocr: { mode: "auto" as const, dpi: 300, pageTimeoutMs: 120_000 } });
 
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;

@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   PDF_ENCRYPTED: { exit: 9, summary: "the PDF is password-protected" },
   PDF_CORRUPT: { exit: 10, summary: "the PDF is damaged or truncated and cannot be parsed" },
   OCR_REQUIRED: { exit: 11, summary: "the document is a scan or image and OCR is turned off (--ocr never)" },
+  INGEST_FAILED: { exit: 12, summary: "ingest: some inputs failed or could not be submitted (the summary lists them)" },
+  QUEUE_UNAVAILABLE: { exit: 13, summary: "Redis cannot be reached (REDIS_URL)" },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -10,6 +10,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   extract: () => import("./commands/extract.js"),
   schema: () => import("./commands/schema.js"),
   eval: () => import("./commands/eval.js"),
+  ingest: () => import("./commands/ingest.js"),
+  worker: () => import("./commands/worker.js"),
+  status: () => import("./commands/status.js"),
+  "retry-failed": () => import("./commands/retry-failed.js"),
 };
 
 const USAGE = `nianbao — government information-disclosure annual reports (政府信息公开工作年度报告) → data
@@ -18,6 +22,10 @@ Usage:
   nianbao extract FILE... [--out DIR]   extract report records (PDF, HTML, text)
   nianbao schema                        print the record's JSON Schema
   nianbao eval DIR [--truth DIR]        score extraction against truth files
+  nianbao ingest PATH... [--no-wait]    submit files, directories, globs, zips to the queue
+  nianbao worker                        run a queue worker (Redis: REDIS_URL, store: DATA_DIR)
+  nianbao status                        jobs per state, latest failures
+  nianbao retry-failed                  queue failed documents again
   nianbao help COMMAND                  options of a command
 
 Exit codes:
@@ -56,6 +64,12 @@ export async function main(argv: string[]): Promise<number> {
     return reportError(error, rest.includes("--verbose") || rest.includes("-v"));
   }
 }
+
+// Output piped into `head` and the like: a closed pipe ends the output, not the process with a trace.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw error;
+});
 
 /** OCR workers are threads: stop them, or the process would wait for them. */
 async function shutdown(): Promise<void> {

@@ -94,13 +94,12 @@ export async function readPdf(bytes: Uint8Array, ctx: SourceContext): Promise<So
     for (const page of needOcr) issues.push({ code: "OCR_SKIPPED", severity: "warning", path: null, message: `page ${page} has no usable text layer and OCR is off` });
   } else if (needOcr.length > 0) {
     ctx.log.info({ pages: needOcr, verdicts: needOcr.map((p) => verdicts[p - 1]) }, "pages to read by OCR");
-    try {
-      const ocr = ctx.ocrPages ? await ctx.ocrPages(needOcr) : await ocrPdfPages(bytes, needOcr, ctx);
-      ocrLines = ocr.lines;
-      issues.push(...ocr.issues);
-    } catch (error) {
-      throw corrupt(error, ctx);
-    }
+    // The provider's own errors (a queue handing pages out) pass through; pdf.js errors while rendering mean a damaged PDF.
+    const ocr = ctx.ocrPages
+      ? await ctx.ocrPages(needOcr)
+      : await ocrPdfPages(bytes, needOcr, ctx).catch((error: unknown) => Promise.reject(corrupt(error, ctx)));
+    ocrLines = ocr.lines;
+    issues.push(...ocr.issues);
   }
   const lines = [...linesFromFragments(textPages), ...ocrLines].sort((a, b) => (a.page ?? 0) - (b.page ?? 0));
   const ocrUsed = needOcr.length > 0 && ctx.ocr.mode !== "never";

@@ -1,0 +1,94 @@
+import { parseArgs } from "node:util";
+import { Queue } from "bullmq";
+import { PipelineError } from "../../errors.js";
+import { createLogger } from "../../log.js";
+import { redisConnection } from "../../queue/connection.js";
+import { collectInputs, DEFAULT_LIMITS, isProblem, type InputProblem } from "../../queue/inputs.js";
+import { QUEUES } from "../../queue/jobs.js";
+import { progressReporter, tally, waitForJobs, type Outcome } from "../../queue/progress.js";
+import { submit } from "../../queue/submit.js";
+import { LocalStore } from "../../store/local.js";
+import { EXTRACTOR } from "../../version.js";
+import { usageError } from "../errors.js";
+import { ensureReachable, QUEUE_HELP, QUEUE_OPTIONS, settingsFrom } from "./queue-options.js";
+
+export const help = `nianbao ingest PATH... [options]
+
+Submits reports to the queue for the workers (\`nianbao worker\`) and, unless
+--no-wait, shows progress and waits for them. PATH may be a file, a directory (read
+recursively), a glob ("reports/**/*.pdf") or a zip archive (each entry is an input;
+unsafe paths, oversized entries and zip bombs are refused). Inputs are stored by
+content first; the same content submitted twice makes one job and one record.
+
+Options:
+      --no-wait        submit and exit
+      --force          extract again documents that were already extracted
+      --json           print the summary as JSON
+      --max-bytes N    refuse inputs larger than N bytes (default 256 MiB)
+${QUEUE_HELP}
+
+Exit code 0 when every input was extracted (issues or not), 12 when some failed or
+could not be submitted, 13 when Redis cannot be reached.
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      ...QUEUE_OPTIONS,
+      "no-wait": { type: "boolean", default: false },
+      force: { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+      "max-bytes": { type: "string" },
+    },
+  });
+  if (positionals.length === 0) throw usageError("ingest needs at least one PATH");
+  const maxBytes = values["max-bytes"] === undefined ? DEFAULT_LIMITS.maxBytes : Number(values["max-bytes"]);
+  if (!(maxBytes > 0)) throw usageError(`--max-bytes must be a positive number, got ${values["max-bytes"]}`);
+  const settings = settingsFrom(values);
+  const log = createLogger({ cmd: "ingest" });
+  const connection = redisConnection(settings.redisUrl, "client");
+  await ensureReachable(connection, settings.redisUrl);
+  const queue = new Queue(QUEUES.extract, { connection, prefix: settings.prefix });
+  const store = new LocalStore(settings.dataDir);
+  try {
+    const names = new Map<string, string[]>();
+    const problems: InputProblem[] = [];
+    let duplicates = 0;
+    for await (const input of collectInputs(positionals, { ...DEFAULT_LIMITS, maxBytes })) {
+      if (isProblem(input)) {
+        problems.push(input);
+        log.warn({ input: input.name, reason: input.reason }, "not submitted");
+        continue;
+      }
+      const s = await submit(input, { queue, store, settings, version: EXTRACTOR.version, force: values.force, log });
+      if (s.duplicate || names.has(s.jobId)) duplicates++;
+      names.set(s.jobId, [...(names.get(s.jobId) ?? []), s.name]);
+    }
+    const ids = [...names.keys()];
+    log.info({ jobs: ids.length, duplicates, problems: problems.length }, "submitted");
+    let outcomes = new Map<string, Outcome>();
+    if (!values["no-wait"]) {
+      const report = progressReporter(log);
+      outcomes = await waitForJobs(queue, ids, (o) => report(tally(o, ids.length)), log);
+    }
+    const t = tally(outcomes, ids.length);
+    const failures = [...outcomes].filter(([, o]) => o.state === "failed").map(([id, o]) => ({ names: names.get(id)!, reason: o.state === "failed" ? o.reason : "" }));
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify({ submitted: ids.length, duplicates, waited: !values["no-wait"], ...t, failures, notSubmitted: problems, recordsIn: `${settings.dataDir}/records/${EXTRACTOR.version}` }, null, 2)}\n`);
+    } else {
+      const lines = [`submitted ${ids.length} document${ids.length === 1 ? "" : "s"} (${duplicates} duplicate input${duplicates === 1 ? "" : "s"}), ${problems.length} not submitted`];
+      if (!values["no-wait"]) lines.push(`done ${t.done}, done with issues ${t.withIssues}, failed ${t.failed}`);
+      if (failures.length) lines.push("failed:", ...failures.map((f) => `  ${f.names.join(", ")}: ${f.reason}`));
+      if (problems.length) lines.push("not submitted:", ...problems.map((p) => `  ${p.name}: ${p.reason}`));
+      lines.push(`records: ${settings.dataDir}/records/${EXTRACTOR.version}/`);
+      process.stdout.write(`${lines.join("\n")}\n`);
+    }
+    if (t.failed > 0 || problems.length > 0) throw new PipelineError("INGEST_FAILED", `${t.failed} failed, ${problems.length} not submitted`);
+    return 0;
+  } finally {
+    await queue.close();
+    connection.disconnect();
+  }
+}

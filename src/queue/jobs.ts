@@ -1,0 +1,51 @@
+/**
+ * Queue contracts: names and zod schemas of job data and results, checked when a job is
+ * added and when it is processed. Payloads carry store keys, never file bytes.
+ */
+import { z } from "zod";
+
+export const QUEUES = { extract: "extract", page: "ocr-page" } as const;
+
+const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+
+export const ExtractJobData = z.object({
+  /** The input's blob in the store. */
+  blob: Sha256,
+  /** The name it was submitted under (file name, or archive!entry). */
+  name: z.string().min(1),
+  size: z.number().int().nonnegative(),
+  /** Extractor version the record is keyed by. */
+  version: z.string(),
+  submittedAt: z.string(),
+  /** Second step of a document whose pages were sent out for OCR. */
+  step: z.enum(["read", "assemble"]).default("read"),
+  /** The pages sent out, in the assemble step. */
+  pages: z.array(z.number().int().positive()).optional(),
+});
+export type ExtractJobData = z.infer<typeof ExtractJobData>;
+
+export const ExtractJobResult = z.object({
+  record: z.object({ sha256: Sha256, version: z.string() }),
+  template: z.enum(["2019", "2021"]).nullable(),
+  issues: z.number().int().nonnegative(),
+  errors: z.number().int().nonnegative(),
+  ocrPages: z.number().int().nonnegative(),
+});
+export type ExtractJobResult = z.infer<typeof ExtractJobResult>;
+
+export const PageJobData = z.object({
+  blob: Sha256,
+  name: z.string(),
+  page: z.number().int().positive(),
+  dpi: z.number().int().min(72).max(600),
+});
+export type PageJobData = z.infer<typeof PageJobData>;
+
+/** A job id may not contain ":" (BullMQ's key separator): hash and version joined by "@". */
+export function documentJobId(sha256: string, version: string): string {
+  return `${sha256}@${version}`;
+}
+
+export function pageJobId(documentId: string, page: number): string {
+  return `${documentId}#p${page}`;
+}

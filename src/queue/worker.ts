@@ -1,0 +1,70 @@
+/**
+ * A worker process: pulls documents and OCR pages from Redis and runs each job in a
+ * sandboxed child process (src workers/), so CPU-heavy parsing and OCR never block
+ * the lock renewals that keep a running job from counting as stalled. Stops taking
+ * jobs on SIGTERM/SIGINT, lets the running ones finish, and resolves.
+ */
+import { dirname, extname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker, type Job } from "bullmq";
+import type { Logger } from "../log.js";
+import { redisConnection } from "./connection.js";
+import { QUEUES } from "./jobs.js";
+import { settingsEnv, type QueueSettings } from "./settings.js";
+
+/** workers/<name>.ts beside src/ when run from source, dist/workers/<name>.js when built. */
+function processorFile(name: string): string {
+  const here = fileURLToPath(import.meta.url);
+  return join(dirname(here), "..", "..", "workers", `${name}${extname(here)}`);
+}
+
+export interface RunningWorkers {
+  /** Resolves once both workers have stopped (after a signal or `stop`). */
+  closed: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function runWorkers(settings: QueueSettings, log: Logger): RunningWorkers {
+  // Sandboxed processors are child processes: they read their settings from the environment.
+  Object.assign(process.env, settingsEnv(settings));
+  const common = {
+    prefix: settings.prefix,
+    lockDuration: settings.lockMs,
+    stalledInterval: settings.stalledIntervalMs,
+    maxStalledCount: 2,
+    useWorkerThreads: false,
+  };
+  const connections = [redisConnection(settings.redisUrl, "worker"), redisConnection(settings.redisUrl, "worker")] as const;
+  const documents = new Worker(QUEUES.extract, processorFile("extract"), { ...common, connection: connections[0], concurrency: settings.concurrency });
+  const pages = new Worker(QUEUES.page, processorFile("ocr-page"), { ...common, connection: connections[1], concurrency: settings.pageConcurrency });
+  for (const [kind, worker] of [["document", documents], ["page", pages]] as const) {
+    worker.on("completed", (job: Job) => log.info({ kind, job: job.id, name: job.data?.name }, `${kind} done`));
+    worker.on("failed", (job: Job | undefined, error: Error) =>
+      log.warn({ kind, job: job?.id, name: job?.data?.name, attempt: job?.attemptsMade, reason: error.message }, `${kind} failed`),
+    );
+    worker.on("error", (error: Error) => log.error({ kind, err: error.message }, "worker error (retrying)"));
+  }
+  log.info({ redis: settings.redisUrl.replace(/\/\/[^@]*@/, "//***@"), dataDir: settings.dataDir, concurrency: settings.concurrency, pageConcurrency: settings.pageConcurrency }, "worker started");
+
+  let resolveClosed: () => void = () => {};
+  const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      log.info("stopping: no new jobs; waiting for the running ones");
+      await Promise.all([documents.close(), pages.close()]);
+      // Connections handed to BullMQ stay open after close(): they are ours to end.
+      for (const c of connections) c.disconnect();
+      log.info("worker stopped");
+      resolveClosed();
+    })();
+    return stopping;
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    log.info({ signal }, "signal received");
+    void stop();
+  };
+  process.once("SIGTERM", onSignal);
+  process.once("SIGINT", onSignal);
+  return { closed, stop };
+}
