@@ -8,6 +8,9 @@
  * fresh `nianbao extract` process, peak RSS, and — when poppler's pdftotext is
  * installed — its time on the same PDF and our ratio to it.
  *
+ * Then the queue: the same reports through the in-process loop and through BullMQ with
+ * one and two worker processes (scripts/bench-queue.ts).
+ *
  * Then the scanned path: huaian-2024.pdf degraded into a 300-dpi scan (as the OCR
  * tests make it), read by OCR: seconds per page and per report, pages per minute with
  * one and with two pool slots, peak RSS, and — when Debian's tesseract is installed —
@@ -23,7 +26,7 @@ import { parseArgs } from "node:util";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const SHARED = resolve(ROOT, "../shared");
-const { values } = parseArgs({ options: { runs: { type: "string", default: "30" }, "no-ocr": { type: "boolean", default: false } } });
+const { values } = parseArgs({ options: { runs: { type: "string", default: "30" }, "no-ocr": { type: "boolean", default: false }, "no-queue": { type: "boolean", default: false } } });
 const RUNS = Number(values.runs);
 
 const INPUTS = [
@@ -112,6 +115,16 @@ for (const input of INPUTS) {
 out.push(`peak RSS of this benchmark process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
 process.stdout.write(`${out.join("\n")}\n`);
 
+if (!values["no-queue"]) {
+  const { benchQueue } = await import("./bench-queue.js");
+  const work = mkdtempSync(join(tmpdir(), "nianbao-bench-queue-"));
+  const store = (await import(pathToFileURL(join(ROOT, "dist/src/store/local.js")).href)) as typeof import("../src/store/local.js");
+  try {
+    process.stdout.write(`${(await benchQueue(ROOT, SHARED, { extractReport: lib.extractReport, LocalStore: store.LocalStore }, work)).join("\n")}\n`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
 if (!values["no-ocr"]) await benchScans();
 
 /** The scanned-report path against native tesseract on the same pages. */

@@ -28,24 +28,62 @@ export interface SubmitContext {
   log: Logger;
 }
 
-export async function submit(input: Input, ctx: SubmitContext): Promise<Submission> {
-  const { sha256, size } = await ctx.store.putBlob(input.bytes);
-  const jobId = documentJobId(sha256, ctx.version);
-  const existing = await ctx.queue.getJob(jobId);
-  if (existing) {
-    const state = await existing.getState();
-    if (!ctx.force || state === "active" || state === "waiting-children") return { name: input.name, jobId, sha256, duplicate: true };
-    await existing.remove({ removeChildren: true });
-    ctx.log.info({ job: jobId, name: input.name, was: state }, "re-extracting (--force)");
+/** Runs `fn` over `items` with at most `limit` at a time, results in order. */
+async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!);
+      }
+    }),
+  );
+  return out;
+}
+
+/**
+ * Submits a batch of inputs: blobs first, then one round of lookups for jobs that
+ * exist, then one bulk add of the new jobs (a duplicate within the batch counts once).
+ */
+export async function submitBatch(inputs: Input[], ctx: SubmitContext): Promise<Submission[]> {
+  const stored = await mapLimited(inputs, 16, async (input) => ({ input, ...(await ctx.store.putBlob(input.bytes)) }));
+  const ids = [...new Set(stored.map((s) => documentJobId(s.sha256, ctx.version)))];
+  const existing = new Map(
+    await mapLimited(ids, 32, async (id) => {
+      const job = await ctx.queue.getJob(id);
+      return [id, job ? await job.getState() : null] as const;
+    }),
+  );
+  const replace = ctx.force ? [...existing].filter(([, state]) => state !== null && state !== "active" && state !== "waiting-children").map(([id]) => id) : [];
+  for (const id of replace) {
+    await (await ctx.queue.getJob(id))?.remove({ removeChildren: true });
+    existing.set(id, null);
+    ctx.log.info({ job: id }, "re-extracting (--force)");
   }
-  const data = ExtractJobData.parse({ blob: sha256, name: input.name, size, version: ctx.version, submittedAt: new Date().toISOString(), step: "read" });
-  await ctx.queue.add("document", data, {
-    jobId,
-    attempts: ctx.settings.attempts,
-    backoff: { type: "exponential", delay: ctx.settings.backoffMs },
-    // Finished jobs stay: they are how a duplicate is recognised and how `status` reports.
-    removeOnComplete: false,
-    removeOnFail: false,
-  });
-  return { name: input.name, jobId, sha256, duplicate: false };
+  const adding = new Set<string>();
+  const submissions: Submission[] = [];
+  const jobs: Parameters<Queue["addBulk"]>[0] = [];
+  for (const s of stored) {
+    const jobId = documentJobId(s.sha256, ctx.version);
+    const duplicate = existing.get(jobId) != null || adding.has(jobId);
+    submissions.push({ name: s.input.name, jobId, sha256: s.sha256, duplicate });
+    if (duplicate) continue;
+    adding.add(jobId);
+    jobs.push({
+      name: "document",
+      data: ExtractJobData.parse({ blob: s.sha256, name: s.input.name, size: s.size, version: ctx.version, submittedAt: new Date().toISOString(), step: "read" }),
+      opts: {
+        jobId,
+        attempts: ctx.settings.attempts,
+        backoff: { type: "exponential", delay: ctx.settings.backoffMs },
+        // Finished jobs stay: they are how a duplicate is recognised and how `status` reports.
+        removeOnComplete: false,
+        removeOnFail: false,
+      },
+    });
+  }
+  if (jobs.length > 0) await ctx.queue.addBulk(jobs);
+  return submissions;
 }

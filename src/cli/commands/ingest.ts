@@ -1,12 +1,12 @@
 import { parseArgs } from "node:util";
-import { Queue } from "bullmq";
+import { Queue, QueueEvents } from "bullmq";
 import { PipelineError } from "../../errors.js";
 import { createLogger } from "../../log.js";
 import { redisConnection } from "../../queue/connection.js";
-import { collectInputs, DEFAULT_LIMITS, isProblem, type InputProblem } from "../../queue/inputs.js";
+import { collectInputs, DEFAULT_LIMITS, isProblem, type Input, type InputProblem } from "../../queue/inputs.js";
 import { QUEUES } from "../../queue/jobs.js";
 import { progressReporter, tally, waitForJobs, type Outcome } from "../../queue/progress.js";
-import { submit } from "../../queue/submit.js";
+import { submitBatch } from "../../queue/submit.js";
 import { LocalStore } from "../../store/local.js";
 import { EXTRACTOR } from "../../version.js";
 import { usageError } from "../errors.js";
@@ -51,27 +51,39 @@ export async function run(argv: string[]): Promise<number> {
   const connection = redisConnection(settings.redisUrl, "client");
   await ensureReachable(connection, settings.redisUrl);
   const queue = new Queue(QUEUES.extract, { connection, prefix: settings.prefix });
+  // Listening before submitting: no completion can slip by unseen.
+  const eventsConnection = redisConnection(settings.redisUrl, "worker");
+  const events = new QueueEvents(QUEUES.extract, { connection: eventsConnection, prefix: settings.prefix });
+  if (!values["no-wait"]) await events.waitUntilReady();
   const store = new LocalStore(settings.dataDir);
   try {
     const names = new Map<string, string[]>();
     const problems: InputProblem[] = [];
     let duplicates = 0;
+    let batch: Input[] = [];
+    const flush = async () => {
+      for (const s of await submitBatch(batch, { queue, store, settings, version: EXTRACTOR.version, force: values.force, log })) {
+        if (s.duplicate || names.has(s.jobId)) duplicates++;
+        names.set(s.jobId, [...(names.get(s.jobId) ?? []), s.name]);
+      }
+      batch = [];
+    };
     for await (const input of collectInputs(positionals, { ...DEFAULT_LIMITS, maxBytes })) {
       if (isProblem(input)) {
         problems.push(input);
         log.warn({ input: input.name, reason: input.reason }, "not submitted");
         continue;
       }
-      const s = await submit(input, { queue, store, settings, version: EXTRACTOR.version, force: values.force, log });
-      if (s.duplicate || names.has(s.jobId)) duplicates++;
-      names.set(s.jobId, [...(names.get(s.jobId) ?? []), s.name]);
+      batch.push(input);
+      if (batch.length >= 100) await flush();
     }
+    await flush();
     const ids = [...names.keys()];
     log.info({ jobs: ids.length, duplicates, problems: problems.length }, "submitted");
     let outcomes = new Map<string, Outcome>();
     if (!values["no-wait"]) {
       const report = progressReporter(log);
-      outcomes = await waitForJobs(queue, ids, (o) => report(tally(o, ids.length)), log);
+      outcomes = await waitForJobs(queue, events, ids, (o) => report(tally(o, ids.length)), log);
     }
     const t = tally(outcomes, ids.length);
     const failures = [...outcomes].filter(([, o]) => o.state === "failed").map(([id, o]) => ({ names: names.get(id)!, reason: o.state === "failed" ? o.reason : "" }));
@@ -88,7 +100,8 @@ export async function run(argv: string[]): Promise<number> {
     if (t.failed > 0 || problems.length > 0) throw new PipelineError("INGEST_FAILED", `${t.failed} failed, ${problems.length} not submitted`);
     return 0;
   } finally {
-    await queue.close();
+    await Promise.all([queue.close(), events.close()]);
     connection.disconnect();
+    eventsConnection.disconnect();
   }
 }
