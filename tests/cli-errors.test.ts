@@ -5,9 +5,9 @@
  */
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { deflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { ERROR_CODES, type ErrorCode } from "../src/errors.js";
+import { greyPng } from "../scripts/fixtures/png.js";
 import { CORPUS, FIXTURES, requireCorpus, runCli, tempDir } from "./helpers.js";
 
 requireCorpus();
@@ -20,34 +20,7 @@ function write(name: string, bytes: Uint8Array | string): string {
 }
 
 /** A minimal valid PNG (grey, 8×8) — an image input needs OCR. */
-function png(): Buffer {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (buf: Buffer) => {
-    let c = 0xffffffff;
-    for (const b of buf) c = crcTable[(c ^ b) & 0xff]! ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
-    const sum = Buffer.alloc(4);
-    sum.writeUInt32BE(crc(body));
-    return Buffer.concat([len, body, sum]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(8, 0);
-  ihdr.writeUInt32BE(8, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 0; // greyscale
-  const raw = Buffer.alloc(8 * 9, 0x80);
-  for (let y = 0; y < 8; y++) raw[y * 9] = 0; // filter byte per row
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
-}
+const png = () => greyPng(8, 8, () => 0x80);
 
 const pdf = readFileSync(join(CORPUS, "huaian-2024.pdf"));
 

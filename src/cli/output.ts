@@ -1,21 +1,10 @@
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { writeFileAtomic } from "../store/local.js";
 
-/**
- * Writes a file so that it either appears whole or not at all: the text goes to a
- * temporary file in the same directory, which is then renamed over the target.
- */
+/** Writes DIR/NAME whole or not at all (no partial output file, whatever happens). */
 export async function writeAtomic(dir: string, name: string, text: string): Promise<string> {
-  await mkdir(dir, { recursive: true });
   const target = join(dir, name);
-  const temp = join(dir, `.${name}.${process.pid}.tmp`);
-  try {
-    await writeFile(temp, text);
-    await rename(temp, target);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  await writeFileAtomic(target, text);
   return target;
 }
 

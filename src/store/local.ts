@@ -28,7 +28,8 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-async function writeAtomic(path: string, data: Uint8Array | string): Promise<void> {
+/** Writes a file whole or not at all: a temporary file in the same directory, renamed into place. */
+export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   try {
@@ -62,7 +63,7 @@ export class LocalStore implements Store {
   async putBlob(bytes: Uint8Array): Promise<{ sha256: string; size: number }> {
     const sha256 = sha256Of(bytes);
     const path = this.blobPath(sha256);
-    if (!(await exists(path))) await writeAtomic(path, bytes);
+    if (!(await exists(path))) await writeFileAtomic(path, bytes);
     return { sha256, size: bytes.length };
   }
 
@@ -75,7 +76,7 @@ export class LocalStore implements Store {
   }
 
   async putRecord(key: RecordKey, record: ReportRecord): Promise<void> {
-    await writeAtomic(this.recordPath(key), recordText(record));
+    await writeFileAtomic(this.recordPath(key), recordText(record));
   }
 
   async getRecordText(key: RecordKey): Promise<string | null> {
