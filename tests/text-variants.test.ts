@@ -85,3 +85,21 @@ describe("text variants of the seed", () => {
     expect(r.applications?.newReceived).toMatchObject({ naturalPerson: 18, commercialEnterprise: null, total: 18 });
   });
 });
+
+describe("crawler text dumps with every table row glued together (page.txt)", () => {
+  it.each(["pingtan-2021", "pingtan-2023", "pingtan-2025"])("%s: tables 三 and 四 split by their identities, table 二's ambiguous row flagged", async (id) => {
+    const { htmlToLayout } = await import("../src/sources/html.js");
+    const { lines, title } = htmlToLayout(readFileSync(join(CORPUS, `${id}.html`), "utf8"));
+    // As the crawl's page.txt has it: a line per block or table row, cells run together.
+    const dump = [`标题: ${title}`, "==================== 正文 ====================", ...lines.map((l) => l.cells.map((c) => c.text.replace(/\s+/g, "")).join(""))].join("\n");
+    const record = await extract(dump);
+    const truth = JSON.parse(readFileSync(join(CORPUS, `${id}.truth.json`), "utf8")) as Record<string, unknown>;
+    expect(record.applications).toEqual(truth.applications);
+    expect(record.reviewLitigation).toEqual(truth.reviewLitigation);
+    // 规范性文件 "69 3 665" glued is "693665": several cuts, no identity to choose — null and flagged, never guessed.
+    expect(record.activeDisclosure).toMatchObject({ normativeDocuments: { issued: null, repealed: null, inForce: null } });
+    expect(record.issues).toContainEqual(expect.objectContaining({ code: "CELLS_AMBIGUOUS", path: "activeDisclosure.normativeDocuments" }));
+    const active = truth.activeDisclosure as Record<string, unknown>;
+    expect(record.activeDisclosure).toMatchObject({ licensing: active.licensing, penalty: active.penalty, coercion: active.coercion, fees: active.fees });
+  });
+});

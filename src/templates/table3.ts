@@ -5,7 +5,8 @@ import { APPLICATION_ROW_CUES, APPLICATION_ROW_NAMES } from "./labels.js";
 import { alignRows } from "./_shared/align.js";
 import { Collector, numberOf } from "./_shared/collector.js";
 import { columnAnchors, placeValues } from "./_shared/place.js";
-import type { TableRow } from "./_shared/rows.js";
+import type { TableRow, ValueCell } from "./_shared/rows.js";
+import { checkApplications } from "../validate/identities.js";
 import { compact } from "./_shared/text.js";
 
 export interface ApplicationsResult {
@@ -30,6 +31,32 @@ function cutRuns(rows: TableRow[]): TableRow[] {
   });
 }
 
+/** The one choice of candidate per open row under which every column identity holds, if there is exactly one. */
+function settleByColumns(table: Record<string, Record<string, number | null>>, open: { key: string; candidates: (ValueCell | null)[][] }[]): (ValueCell | null)[][] | null {
+  if (open.length === 0) return null;
+  const combinations = open.reduce((n, o) => n * o.candidates.length, 1);
+  if (combinations > 20_000 || !("totalProcessed" in table)) return null;
+  const trial = structuredClone(table);
+  let found: (ValueCell | null)[][] | null = null;
+  const choice: (ValueCell | null)[][] = [];
+  const columnsHold = () => checkApplications(trial as unknown as Applications).every((i) => i.code === "IDENTITY_ROW_TOTAL");
+  const walk = (i: number): boolean => {
+    if (i === open.length) {
+      if (!columnsHold()) return true;
+      if (found) return false; // a second fit: ambiguous
+      found = [...choice];
+      return true;
+    }
+    for (const cells of open[i]!.candidates) {
+      APPLICANT_COLUMN_KEYS.forEach((col, c) => (trial[open[i]!.key]![col] = numberOf(cells[c] ?? null)));
+      choice[i] = cells;
+      if (!walk(i + 1)) return false;
+    }
+    return true;
+  };
+  return walk(0) ? found : null;
+}
+
 export function parseApplications(printed: TableRow[], out: Collector): ApplicationsResult | null {
   const rows = cutRuns(printed);
   const labels = rows.map((r) => compact(r.label));
@@ -42,6 +69,19 @@ export function parseApplications(printed: TableRow[], out: Collector): Applicat
   const anchors = columnAnchors([...byKey.values()].map((r) => r.values), APPLICANT_COLUMN_KEYS.length);
 
   const table: Record<string, Record<string, number | null>> = {};
+  const open: { key: string; row: TableRow; candidates: (ValueCell | null)[][] }[] = [];
+  const fill = (key: string, row: TableRow, cells: (ValueCell | null)[], how?: string) => {
+    if (how) {
+      out.issue("CELLS_PLACED", "warning", `applications.${key}`, `row "${row.label}" printed ${row.values.length} value(s); placed by ${how}`, {
+        actual: row.values.map((v) => v.text).join(" "),
+      });
+    }
+    APPLICANT_COLUMN_KEYS.forEach((col, i) => {
+      const cell = cells[i] ?? null;
+      table[key]![col] = numberOf(cell);
+      out.cell(`applications.${key}.${col}`, cell);
+    });
+  };
   for (const key of best.keys) {
     const row = byKey.get(key);
     const values: Record<string, number | null> = Object.fromEntries(APPLICANT_COLUMN_KEYS.map((c) => [c, null]));
@@ -51,22 +91,24 @@ export function parseApplications(printed: TableRow[], out: Collector): Applicat
       continue;
     }
     const placed = placeValues(row.values, APPLICANT_COLUMN_KEYS.length, { ...anchors, groups: ROW_IDENTITY, preferred: [0, 6] });
-    if (!placed.ok) {
+    if (placed.ok) fill(key, row, placed.cells, placed.how === "identity" || placed.how === "glued" ? `the row total (${placed.how})` : undefined);
+    else if (placed.candidates) open.push({ key, row, candidates: placed.candidates });
+    else {
       out.issue("CELLS_AMBIGUOUS", "error", `applications.${key}`, `row "${row.label}": ${placed.reason}; values left null`, {
         actual: row.values.map((v) => v.text).join(" "),
       });
-      continue;
     }
-    if (placed.how === "identity" || placed.how === "glued") {
-      out.issue("CELLS_PLACED", "warning", `applications.${key}`, `row "${row.label}" printed ${row.values.length} value(s); placed by the row total (${placed.how})`, {
+  }
+  // Rows the row total could not settle alone (a glued "220000022": 22|0…|22 or 2|20|…|22)
+  // are settled together by the column identities, if exactly one combination fits.
+  const settled = settleByColumns(table, open);
+  for (const [i, { key, row, candidates }] of open.entries()) {
+    if (settled) fill(key, row, settled[i]!, "the row and column totals (glued)");
+    else {
+      out.issue("CELLS_AMBIGUOUS", "error", `applications.${key}`, `row "${row.label}": ${candidates.length} splits fit its total and the column totals do not single one out; values left null`, {
         actual: row.values.map((v) => v.text).join(" "),
       });
     }
-    APPLICANT_COLUMN_KEYS.forEach((col, i) => {
-      const cell = placed.cells[i] ?? null;
-      values[col] = numberOf(cell);
-      out.cell(`applications.${key}.${col}`, cell);
-    });
   }
   rows.forEach((row, i) => {
     if (!best.matches.has(i) && row.values.some((v) => v.reading.kind === "number")) {

@@ -16,7 +16,8 @@ export interface IdentityGroup {
 
 export type Placement =
   | { ok: true; cells: (ValueCell | null)[]; how: "exact" | "position" | "identity" | "glued" }
-  | { ok: false; reason: string };
+  /** `candidates`: the placements that each satisfy the row, for a caller who can tell them apart (column identities). */
+  | { ok: false; reason: string; candidates?: (ValueCell | null)[][] };
 
 export interface PlaceOptions {
   /** PDF: x-centres of the columns. */
@@ -97,29 +98,48 @@ function byIdentity(values: ValueCell[], n: number, groups: IdentityGroup[], pre
   return cells;
 }
 
-/** Every way to cut a digit run into n numbers without leading zeros. */
-function* digitSplits(digits: string, n: number): Generator<string[]> {
-  if (n === 1) {
-    if (digits.length > 0 && (digits === "0" || digits[0] !== "0")) yield [digits];
-    return;
-  }
-  const maxLength = digits[0] === "0" ? 1 : digits.length - (n - 1);
-  for (let len = 1; len <= maxLength; len++) {
-    for (const rest of digitSplits(digits.slice(len), n - 1)) yield [digits.slice(0, len), ...rest];
-  }
+/**
+ * Every way (up to `limit` + 1) to cut a digit run into n numbers — no leading zeros,
+ * at most six digits each — that satisfies the identities. Groups run left to right and
+ * end with their total, so each total is checked as soon as it is reached.
+ */
+export function gluedSplits(digits: string, n: number, groups: IdentityGroup[], limit = 64): string[][] {
+  const totalAt = new Map(groups.map((g) => [g.total, g]));
+  const found: string[][] = [];
+  const cur: string[] = [];
+  const cut = (pos: number, col: number): void => {
+    if (found.length > limit) return;
+    if (col === n) {
+      if (pos === digits.length) found.push([...cur]);
+      return;
+    }
+    const left = digits.length - pos;
+    if (left < n - col) return;
+    const group = totalAt.get(col);
+    if (group) {
+      const total = String(group.parts.reduce((s, i) => s + Number(cur[i]), 0));
+      if (digits.startsWith(total, pos)) {
+        cur.push(total);
+        cut(pos + total.length, col + 1);
+        cur.pop();
+      }
+      return;
+    }
+    const longest = digits[pos] === "0" ? 1 : Math.min(6, left - (n - col - 1));
+    for (let len = 1; len <= longest; len++) {
+      cur.push(digits.slice(pos, pos + len));
+      cut(pos + len, col + 1);
+      cur.pop();
+    }
+  };
+  cut(0, 0);
+  return found;
 }
 
-function unglue(value: ValueCell, n: number, groups: IdentityGroup[]): (ValueCell | null)[] | null {
-  if (n > 8 || !/^\d+$/.test(value.text) || value.text.length < n || value.text.length > 40) return null;
-  let found: (ValueCell | null)[] | null = null;
-  for (const parts of digitSplits(value.text, n)) {
-    const cells = parts.map((text): ValueCell => ({ ...value, text, reading: readCell(text) }));
-    if (verify(cells, groups) === groups.length) {
-      if (found) return null; // more than one split fits: do not guess
-      found = cells;
-    }
-  }
-  return found;
+/** The splits of a glued value as rows of cells. */
+function unglue(value: ValueCell, n: number, groups: IdentityGroup[]): ValueCell[][] {
+  if (!/^\d+$/.test(value.text) || value.text.length < n || value.text.length > 6 * n) return [];
+  return gluedSplits(value.text, n, groups).map((parts) => parts.map((text): ValueCell => ({ ...value, text, reading: readCell(text) })));
 }
 
 export function placeValues(values: ValueCell[], n: number, options: PlaceOptions = {}): Placement {
@@ -143,8 +163,10 @@ export function placeValues(values: ValueCell[], n: number, options: PlaceOption
   }
   if (options.groups) {
     if (values.length === 1) {
-      const cells = unglue(values[0]!, n, options.groups);
-      if (cells) return { ok: true, cells, how: "glued" };
+      const splits = unglue(values[0]!, n, options.groups);
+      if (splits.length === 1) return { ok: true, cells: splits[0]!, how: "glued" };
+      // More than one split fits the row: do not guess here.
+      if (splits.length > 1) return { ok: false, reason: `${values[0]!.text} can be cut into ${n} values in ${splits.length > 64 ? "many" : splits.length} ways`, candidates: splits };
     }
     const cells = byIdentity(values, n, options.groups, options.preferred);
     if (cells) return { ok: true, cells, how: "identity" };

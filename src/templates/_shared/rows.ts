@@ -86,7 +86,7 @@ function trailingValuesStart(cells: LayoutCell[], emptyIsValue: boolean): number
  * digit run as one value cell, which the placement step may split further.
  */
 function unglue(cell: LayoutCell): { label: string; digits: string } | null {
-  const m = /^(.*[^\d.,])(\d{3,})$/.exec(cell.text.normalize("NFKC"));
+  const m = /^(.*[^\d.,])(\d+(?:\.\d+)?)$/.exec(cell.text.normalize("NFKC"));
   if (!m || !CJK.test(m[1]!)) return null;
   return { label: m[1]!, digits: m[2]! };
 }
