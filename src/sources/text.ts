@@ -5,6 +5,38 @@ import type { SourceResult } from "./types.js";
 /** Whitespace that separates cells in flattened text, including ideographic and no-break spaces. */
 const SEPARATORS = /[\s\u00a0\u3000]+/;
 
+/**
+ * Tokens with their display columns, for text laid out in columns (pdftotext -layout
+ * and similar dumps pad cells with runs of spaces): where a blank cell prints nothing,
+ * the columns still say where each number stands. Lines with single spaces only get no
+ * columns: there the spacing carries no position.
+ */
+function tokens(line: string): { text: string; x0?: number; x1?: number }[] {
+  const out: { text: string; x0: number; x1: number }[] = [];
+  let col = 0;
+  let current: { text: string; x0: number; x1: number } | undefined;
+  let aligned = false;
+  let gap = 0;
+  for (const ch of line) {
+    // One column per character, CJK included: that is how pdftotext -layout pads its columns.
+    const width = ch === "\t" ? 8 - (col % 8) : 1;
+    if (/[\s\u00a0\u3000]/u.test(ch)) {
+      if (current) out.push(current);
+      current = undefined;
+      gap += width;
+    } else {
+      if (gap >= 2 && out.length > 0) aligned = true;
+      gap = 0;
+      if (!current) current = { text: "", x0: col, x1: col };
+      current.text += ch;
+      current.x1 = col + width;
+    }
+    col += width;
+  }
+  if (current) out.push(current);
+  return aligned ? out : out.map(({ text }) => ({ text }));
+}
+
 /** A row of a pipe table (Markdown from PDF converters): "| 规章 | 0 | 0 | 1 |". */
 const PIPE_ROW = /^\s*\|.*\|\s*$/;
 /** Page numbers that text dumps keep between table rows: "- 4 -", "—3—", "第 2 页 共 6 页". */
@@ -28,9 +60,9 @@ export function textToLayout(text: string): LayoutLine[] {
       lines.push({ cells, isTableRow: true });
       continue;
     }
-    const tokens = line.split(SEPARATORS).filter((t) => t.length > 0);
-    if (tokens.length === 0) continue;
-    lines.push({ cells: tokens.map((text) => ({ text, origin })) });
+    const cells = tokens(line);
+    if (cells.length === 0) continue;
+    lines.push({ cells: cells.map((cell) => ({ ...cell, origin })) });
   }
   return lines;
 }

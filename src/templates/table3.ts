@@ -66,7 +66,7 @@ export function parseApplications(printed: TableRow[], out: Collector): Applicat
 
   const byKey = new Map<ApplicationRow, TableRow>();
   for (const [rowIndex, key] of best.matches) byKey.set(key, rows[rowIndex]!);
-  const anchors = columnAnchors([...byKey.values()].map((r) => r.values), APPLICANT_COLUMN_KEYS.length);
+  const ordered = best.keys.map((k) => byKey.get(k)?.values ?? []);
 
   const table: Record<string, Record<string, number | null>> = {};
   const open: { key: string; row: TableRow; candidates: (ValueCell | null)[][] }[] = [];
@@ -90,6 +90,7 @@ export function parseApplications(printed: TableRow[], out: Collector): Applicat
       out.issue("ROW_MISSING", "error", `applications.${key}`, `table 三 row ${key} was not found`);
       continue;
     }
+    const anchors = columnAnchors(ordered, APPLICANT_COLUMN_KEYS.length, best.keys.indexOf(key));
     const placed = placeValues(row.values, APPLICANT_COLUMN_KEYS.length, { ...anchors, groups: ROW_IDENTITY, preferred: [0, 6] });
     if (placed.ok) fill(key, row, placed.cells, placed.how === "identity" || placed.how === "glued" ? `the row total (${placed.how})` : undefined);
     else if (placed.candidates) open.push({ key, row, candidates: placed.candidates });

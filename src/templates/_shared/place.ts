@@ -175,21 +175,24 @@ export function placeValues(values: ValueCell[], n: number, options: PlaceOption
 }
 
 /**
- * Column anchors from the rows that print every column: the mean x-centre (PDF) or
- * the grid column (HTML) of each column. Undefined when no row is complete.
+ * Column anchors from the rows that print every column: the x-centres (PDF, or the
+ * character columns of a laid-out text dump) or the grid columns (HTML) of the complete
+ * row nearest to row `near` — a text dump's columns shift from page to page, and a PDF's
+ * margins can too — or, without `near`, the means over all complete rows.
  */
-export function columnAnchors(rows: ValueCell[][], n: number): { centers?: number[]; gridCols?: number[] } {
-  const complete = rows.filter((r) => r.length === n);
+export function columnAnchors(rows: ValueCell[][], n: number, near?: number): { centers?: number[]; gridCols?: number[] } {
+  const complete = rows.map((r, i) => ({ r, i })).filter(({ r }) => r.length === n);
   if (complete.length === 0) return {};
+  const chosen = near === undefined ? complete.map(({ r }) => r) : [complete.reduce((a, b) => (Math.abs(b.i - near) < Math.abs(a.i - near) ? b : a)).r];
   const out: { centers?: number[]; gridCols?: number[] } = {};
-  if (complete.every((r) => r.every((v) => v.x !== undefined))) {
-    out.centers = Array.from({ length: n }, (_, i) => complete.reduce((s, r) => s + r[i]!.x!, 0) / complete.length);
+  if (chosen.every((r) => r.every((v) => v.x !== undefined))) {
+    out.centers = Array.from({ length: n }, (_, i) => chosen.reduce((s, r) => s + r[i]!.x!, 0) / chosen.length);
   }
-  if (complete.every((r) => r.every((v) => v.col !== undefined))) {
+  if (chosen.every((r) => r.every((v) => v.col !== undefined))) {
     // The most common grid column per position (header misalignments make a few rows differ).
     out.gridCols = Array.from({ length: n }, (_, i) => {
       const counts = new Map<number, number>();
-      for (const r of complete) counts.set(r[i]!.col!, (counts.get(r[i]!.col!) ?? 0) + 1);
+      for (const r of chosen) counts.set(r[i]!.col!, (counts.get(r[i]!.col!) ?? 0) + 1);
       return [...counts].sort((a, b) => b[1] - a[1])[0]![0];
     });
   }

@@ -48,14 +48,15 @@ const UNIT_WORD = /^(亿元|万元|元|件|个|项|条)$/;
 /** Whitespace tokens of flowing text → cells: "增" "113" → "增 113", "2997" "万元" → "2997 万元". */
 export function mergeTokens(cells: LayoutCell[]): LayoutCell[] {
   const out: LayoutCell[] = [];
+  const join = (prev: LayoutCell, cell: LayoutCell, text: string): LayoutCell => ({ ...prev, text, ...(cell.x1 === undefined ? {} : { x1: cell.x1 }) });
   for (const cell of cells) {
     const prev = out.at(-1);
     if (prev && SIGN_WORD.test(prev.text) && /^\d/.test(cell.text.normalize("NFKC"))) {
-      out[out.length - 1] = { ...prev, text: `${prev.text} ${cell.text}` };
+      out[out.length - 1] = join(prev, cell, `${prev.text} ${cell.text}`);
     } else if (prev && UNIT_WORD.test(cell.text.normalize("NFKC")) && readCell(prev.text).kind === "number") {
-      out[out.length - 1] = { ...prev, text: `${prev.text} ${cell.text}` };
+      out[out.length - 1] = join(prev, cell, `${prev.text} ${cell.text}`);
     } else if (prev && /^[(（]/.test(cell.text) && readCell(prev.text).kind === "number" && readCell(`${prev.text}${cell.text}`).kind === "number") {
-      out[out.length - 1] = { ...prev, text: `${prev.text}${cell.text}` };
+      out[out.length - 1] = join(prev, cell, `${prev.text}${cell.text}`);
     } else {
       out.push(cell);
     }
