@@ -2,9 +2,6 @@ import type { LayoutLine } from "../model/layout.js";
 import type { DecodedText } from "./decode.js";
 import type { SourceResult } from "./types.js";
 
-/** Whitespace that separates cells in flattened text, including ideographic and no-break spaces. */
-const SEPARATORS = /[\s\u00a0\u3000]+/;
-
 /**
  * Tokens with their display columns, for text laid out in columns (pdftotext -layout
  * and similar dumps pad cells with runs of spaces): where a blank cell prints nothing,
@@ -20,6 +17,7 @@ function tokens(line: string): { text: string; x0?: number; x1?: number }[] {
   for (const ch of line) {
     // One column per character, CJK included: that is how pdftotext -layout pads its columns.
     const width = ch === "\t" ? 8 - (col % 8) : 1;
+    // Whitespace separates cells, ideographic and no-break spaces included.
     if (/[\s\u00a0\u3000]/u.test(ch)) {
       if (current) out.push(current);
       current = undefined;
