@@ -156,8 +156,22 @@ describe("queue pipeline", () => {
     const [failed] = await queue.getFailed();
     expect(failed?.attemptsMade).toBe(1); // permanent: no retries
     expect(existsSync(join(data, "blobs", failed!.data.blob.slice(0, 2), failed!.data.blob))).toBe(true);
-    await close();
     expect(recordFiles(data)).toHaveLength(2);
+
+    // `status` names the failure and its reason; `retry-failed` puts it back with its stored input.
+    const status = runCli(["status", "--json"], { env: e });
+    expect(status.status).toBe(0);
+    const extract = (JSON.parse(status.stdout) as { queue: string; counts: Record<string, number>; latestFailures: { name: string; reason: string; input: string }[] }[]).find((q) => q.queue === QUEUES.extract)!;
+    expect(extract.counts).toMatchObject({ completed: 2, failed: 1 });
+    expect(extract.latestFailures).toEqual([expect.objectContaining({ name: "poison.pdf", input: failed!.data.blob, reason: expect.stringMatching(/PDF_CORRUPT/) })]);
+    for (const w of workers) w.child.kill("SIGTERM");
+    await Promise.all(workers.map((w) => w.exited));
+    const retried = runCli(["retry-failed"], { env: e });
+    expect(retried.stdout).toBe("queued again: 1\n");
+    expect(await queue.getJobCounts("failed", "waiting")).toEqual({ failed: 0, waiting: 1 });
+    const [again] = await queue.getWaiting();
+    expect(again?.data.blob).toBe(failed!.data.blob);
+    await close();
   }, 120_000);
 
   it("finishes a job whose worker was killed (SIGKILL) mid-job on another worker, with one record", async () => {

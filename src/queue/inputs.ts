@@ -61,9 +61,23 @@ export function unsafeEntryName(name: string): string | null {
   return null;
 }
 
+/** An entry's name: UTF-8 when flagged (or valid), else GB18030, the usual encoding of Chinese archives. */
+function entryName(entry: yauzl.Entry): string {
+  const raw = entry.fileName as unknown as Buffer;
+  if (typeof raw === "string") return raw;
+  if (entry.generalPurposeBitFlag & 0x800) return raw.toString("utf8");
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(raw);
+  } catch {
+    return new TextDecoder("gb18030").decode(raw);
+  }
+}
+
 async function* zipEntries(path: string, limits: InputLimits): AsyncGenerator<Input | InputProblem> {
   const archive = basename(path);
-  const zip = await new Promise<yauzl.ZipFile>((ok, fail) => yauzl.open(path, { lazyEntries: true, validateEntrySizes: true, decodeStrings: true }, (e, z) => (e ? fail(e) : ok(z))));
+  // Names are decoded here, not by yauzl: it would stop at the first unsafe name, and
+  // archives made on Chinese Windows carry GBK names without the UTF-8 flag.
+  const zip = await new Promise<yauzl.ZipFile>((ok, fail) => yauzl.open(path, { lazyEntries: true, validateEntrySizes: true, decodeStrings: false }, (e, z) => (e ? fail(e) : ok(z))));
   let total = 0;
   let count = 0;
   try {
@@ -75,13 +89,14 @@ async function* zipEntries(path: string, limits: InputLimits): AsyncGenerator<In
         zip.readEntry();
       });
       if (!entry) return;
-      const name = `${archive}!${entry.fileName}`;
-      if (entry.fileName.endsWith("/")) continue;
+      const fileName = entryName(entry);
+      const name = `${archive}!${fileName}`;
+      if (fileName.endsWith("/")) continue;
       if (++count > limits.maxEntries) {
         yield { name: archive, reason: `more than ${limits.maxEntries} entries: the rest are not read` };
         return;
       }
-      const unsafe = unsafeEntryName(entry.fileName);
+      const unsafe = unsafeEntryName(fileName);
       if (unsafe) {
         yield { name, reason: `refused: ${unsafe}` };
         continue;
@@ -127,12 +142,13 @@ async function* zipEntries(path: string, limits: InputLimits): AsyncGenerator<In
 async function* fileInputs(path: string, limits: InputLimits): AsyncGenerator<Input | InputProblem> {
   try {
     const info = await stat(path);
-    if (info.size > limits.maxBytes) {
-      yield { name: path, reason: `${info.size} bytes, over the limit of ${limits.maxBytes}` };
-      return;
-    }
+    // An archive is bounded by what it unpacks to (checked entry by entry), not by its own size.
     if (await isZip(path)) {
       yield* zipEntries(path, limits);
+      return;
+    }
+    if (info.size > limits.maxBytes) {
+      yield { name: path, reason: `${info.size} bytes, over the limit of ${limits.maxBytes}` };
       return;
     }
     const { readFile } = await import("node:fs/promises");
