@@ -5,9 +5,11 @@
  *
  * fixtures/generated/  reports as PDF, HTML and text in several encodings, each with
  *                      <id>.truth.json written from the same data;
- * fixtures/inputs/     inputs the extractor must refuse (encrypted, scan, not a report).
+ * fixtures/inputs/     inputs the extractor must refuse (encrypted, scan, not a report,
+ *                      empty, binary); no truth files.
  *
- * Output is deterministic (fixed dates, no randomness): rerunning gives the same bytes.
+ * Output is deterministic (fixed dates, seeded noise): rerunning gives the same bytes,
+ * and tests/fixtures.test.ts checks that the committed files are what this makes.
  * Needs the CJK font /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc (Debian fonts-wqy-zenhei).
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -18,8 +20,8 @@ import { cmapReportPdf } from "./fixtures/cmap-pdf.js";
 import { encodeGb18030, encodeUtf16le, encodeUtf8Bom } from "./fixtures/encodings.js";
 import { reportHtml } from "./fixtures/html.js";
 import { truthOf, type FixtureReport } from "./fixtures/model.js";
-import { imageOnlyPdf, notAReportPdf } from "./fixtures/odd-inputs.js";
-import { CJK_FONT, reportPdf } from "./fixtures/pdf.js";
+import { binaryNoise, imageOnlyPdf, notAReportHtml, notAReportPdf } from "./fixtures/odd-inputs.js";
+import { CJK_FONT, reportPdf, type RenderedPdf } from "./fixtures/pdf.js";
 import { REPORTS } from "./fixtures/reports.js";
 import { reportText } from "./fixtures/text.js";
 
@@ -41,24 +43,47 @@ function write(dir: string, name: string, bytes: Buffer | string): void {
   writeFileSync(join(dir, name), bytes);
   written.push(join(dir, name).slice(OUT.length + 1));
 }
-function writeWithTruth(name: string, bytes: Buffer | string, report: FixtureReport, source: { mediaType: string; pages: number | null; textSource: string }): void {
+function writeWithTruth(name: string, bytes: Buffer | string, report: FixtureReport, source: { mediaType: string; pages: number | null; textSource: string }, notes: string[] = []): void {
   write(GENERATED, name, bytes);
   const id = name.replace(/\.[^.]+$/, "");
-  write(GENERATED, `${id}.truth.json`, `${JSON.stringify(truthOf(report, { name, ...source }), null, 1)}\n`);
+  if (written.includes(`generated/${id}.truth.json`)) throw new Error(`gen-fixtures: two documents would share ${id}.truth.json`);
+  write(GENERATED, `${id}.truth.json`, `${JSON.stringify(truthOf(report, { name, ...source }, notes), null, 1)}\n`);
+}
+
+/** Stops the run when a layout the tests depend on has moved (after an edit of the narrative, say). */
+function expectLayout(id: string, ok: boolean, what: string): void {
+  if (!ok) throw new Error(`gen-fixtures: ${id}: ${what}; adjust the narrative in scripts/fixtures/reports.ts`);
+}
+function checkPdf(id: string, pdf: RenderedPdf): void {
+  expectLayout(id, pdf.pages >= 5 && pdf.pages <= 7, `has ${pdf.pages} pages, not 5–7`);
 }
 
 const qinghe = REPORTS.qinghe2020();
 const chengjiang = REPORTS.chengjiang2022();
 const yunxi = REPORTS.yunxi2023();
 const minghu = REPORTS.minghu2021();
+const pdf = { mediaType: "application/pdf", textSource: "pdf-text" };
 
-// Table 三 of the 2021-template PDF breaks inside the （三）不予公开 group, as real reports do.
-for (const [report, breakTable3Before] of [[qinghe, undefined], [chengjiang, "deniedProcessInformation"]] as const) {
-  const { bytes, pages } = await reportPdf(report, breakTable3Before ? { breakTable3Before } : {});
-  writeWithTruth(`${report.id}.pdf`, bytes, report, { mediaType: "application/pdf", pages, textSource: "pdf-text" });
-}
+const qinghePdf = await reportPdf(qinghe);
+checkPdf(qinghe.id, qinghePdf);
+// tests/ocr.test.ts reads page 3 alone as a PNG: it must hold table 四 and the end of table 三.
+const q3 = qinghePdf.table3Pages;
+expectLayout(qinghe.id, q3.unableNotHeld === 3 && q3.carriedForward === 3 && qinghePdf.table4Pages.join() === "3", "page 3 no longer holds table 四 and the rows from unableNotHeld on");
+// qinghe-2020.txt (below) has the same id: one truth file serves both, and says so.
+writeWithTruth(`${qinghe.id}.pdf`, qinghePdf.bytes, qinghe, { ...pdf, pages: qinghePdf.pages }, [
+  `${qinghe.id}.txt (the same report as flattened text, UTF-8 with BOM) has the same id and shares this truth file; its source would be text/plain, pages null, textSource "text".`,
+]);
+
+// Table 三 of the 2021-template PDF breaks inside the （三）不予公开 group, as real reports do;
+// the break is forced, so check that it is the only one in the table.
+const chengjiangPdf = await reportPdf(chengjiang, { breakTable3Before: "deniedProcessInformation" });
+checkPdf(chengjiang.id, chengjiangPdf);
+const c3 = Object.values(chengjiangPdf.table3Pages);
+expectLayout(chengjiang.id, new Set(c3).size === 2 && chengjiangPdf.table3Pages.deniedProcessInformation === chengjiangPdf.table3Pages.deniedInternalAffairs! + 1, "table 三 does not break exactly once, before deniedProcessInformation");
+writeWithTruth(`${chengjiang.id}.pdf`, chengjiangPdf.bytes, chengjiang, { ...pdf, pages: chengjiangPdf.pages });
+
 const cmap = cmapReportPdf(minghu);
-writeWithTruth(`${minghu.id}.pdf`, cmap.bytes, minghu, { mediaType: "application/pdf", pages: cmap.pages, textSource: "pdf-text" });
+writeWithTruth(`${minghu.id}.pdf`, cmap.bytes, minghu, { ...pdf, pages: cmap.pages });
 
 const html = { mediaType: "text/html", pages: null, textSource: "html" };
 writeWithTruth(`${yunxi.id}.html`, reportHtml(yunxi, "utf-8"), yunxi, html);
@@ -66,12 +91,15 @@ writeWithTruth(`${yunxi.id}-gbk.html`, encodeGb18030(reportHtml(yunxi, "gb2312")
 
 const text = { mediaType: "text/plain", pages: null, textSource: "text" };
 const qingheText = reportText(qinghe);
-writeWithTruth(`${qinghe.id}.txt`, encodeUtf8Bom(qingheText), qinghe, text);
+write(GENERATED, `${qinghe.id}.txt`, encodeUtf8Bom(qingheText)); // truth: qinghe-2020.truth.json, written with the PDF
 writeWithTruth(`${qinghe.id}-utf16.txt`, encodeUtf16le(qingheText), qinghe, text);
 writeWithTruth(`${qinghe.id}-gbk.txt`, encodeGb18030(qingheText), qinghe, text);
 
 write(INPUTS, "encrypted.pdf", (await reportPdf(qinghe, { userPassword: "nianbao" })).bytes);
 write(INPUTS, "image-only.pdf", await imageOnlyPdf());
 write(INPUTS, "not-a-report.pdf", await notAReportPdf());
+write(INPUTS, "not-a-report.html", notAReportHtml());
+write(INPUTS, "empty.txt", "");
+write(INPUTS, "binary.bin", binaryNoise());
 
 process.stdout.write(`${written.map((f) => `wrote ${f}`).join("\n")}\n`);
