@@ -76,6 +76,10 @@ cases.push(
   { name: "PDF without a text layer, OCR off", code: "OCR_REQUIRED", args: () => ["--ocr", "never", join(inputs, "image-only.pdf")], message: /image-only\.pdf: the PDF has no usable text layer .* needs OCR/ },
   { name: "a scanned PDF that holds no report", code: "NOT_A_REPORT", args: () => [join(inputs, "image-only.pdf")], message: /image-only\.pdf: the document does not read/ },
   { name: "PDF that is no report", code: "NOT_A_REPORT", args: () => [join(inputs, "not-a-report.pdf")], message: /not-a-report\.pdf: the document does not read/ },
+  // A government site's notice page: its menu links to 政府信息公开年报, which does not make it one.
+  { name: "a site page that is no report", code: "NOT_A_REPORT", args: () => [join(inputs, "not-a-report.html")], message: /not-a-report\.html: the document does not read/ },
+  { name: "empty file (fixture)", code: "INPUT_EMPTY", args: () => [join(inputs, "empty.txt")], message: /empty\.txt: the file is empty/ },
+  { name: "seeded noise", code: "UNSUPPORTED_FORMAT", args: () => [join(inputs, "binary.bin")], message: /binary\.bin: the input is binary data/ },
 );
 
 describe("bad input through the CLI", () => {

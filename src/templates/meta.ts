@@ -92,11 +92,20 @@ export function readMeta(lines: LayoutLine[], hint: string | undefined): ReportM
   return meta;
 }
 
-/** Whether the text is a government information-disclosure report at all. */
+/** A report's title anywhere in a line: the year, then 信息公开…报告 (a menu link "政府信息公开年报" has no year). */
+const TITLE_ANYWHERE = /(?:19|20)\d{2}年度?.{0,40}?(?:信息公开|政务公开).{0,4}?(?:报告|年报)|(?:信息公开|政务公开)(?:工作)?(?:年度)?(?:报告|年报)[(（](?:19|20)\d{2}/;
+/** The preface most reports open with: "根据《中华人民共和国政府信息公开条例》……编制本报告". */
+const PREFACE = /信息公开条例.{0,120}?(?:本报告|本年度报告|年度报告)/;
+
+/**
+ * Whether the text is a government information-disclosure report at all: it has the
+ * template's tables, the usual preface, or a title with its year (on one line or split
+ * over up to three, as titles often are). Words alone are not enough: every page of a
+ * government site links to its 政府信息公开年报 from the menu.
+ */
 export function looksLikeReport(lines: LayoutLine[]): boolean {
-  const text = compact(lines.map((l) => lineText(l, "")).join(""));
-  const aboutDisclosure = /政府信息公开|政务公开|信息公开/.test(text);
-  const isReport = /年度报告|年报|工作报告/.test(text);
-  const hasTable = TABLE_TEXT.applications(text) || TABLE_TEXT.review(text);
-  return (aboutDisclosure && isReport) || hasTable;
+  const texts = lines.map((l) => arabicYears(compact(lineText(l, ""))));
+  const text = texts.join("");
+  if (TABLE_TEXT.applications(text) || TABLE_TEXT.review(text) || PREFACE.test(text)) return true;
+  return texts.some((_, i) => TITLE_ANYWHERE.test(texts.slice(i, i + 3).join("")));
 }
