@@ -8,8 +8,8 @@
  * fresh `nianbao extract` process, peak RSS, and — when poppler's pdftotext is
  * installed — its time on the same PDF and our ratio to it.
  *
- * Then the queue: the same reports through the in-process loop and through BullMQ with
- * one and two worker processes (scripts/bench-queue.ts).
+ * Then the queue: the same reports through the in-process loop (one process and two)
+ * and through BullMQ with one and two worker processes (scripts/bench-queue.ts).
  *
  * Then the scanned path: huaian-2024.pdf degraded into a 300-dpi scan (as the OCR
  * tests make it), read by OCR: seconds per page and per report, pages per minute with
@@ -118,9 +118,8 @@ process.stdout.write(`${out.join("\n")}\n`);
 if (!values["no-queue"]) {
   const { benchQueue } = await import("./bench-queue.js");
   const work = mkdtempSync(join(tmpdir(), "nianbao-bench-queue-"));
-  const store = (await import(pathToFileURL(join(ROOT, "dist/src/store/local.js")).href)) as typeof import("../src/store/local.js");
   try {
-    process.stdout.write(`${(await benchQueue(ROOT, SHARED, { extractReport: lib.extractReport, LocalStore: store.LocalStore }, work)).join("\n")}\n`);
+    process.stdout.write(`${(await benchQueue(ROOT, SHARED, work)).join("\n")}\n`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
