@@ -39,7 +39,7 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
-async function timeIt(fn: () => Promise<unknown>, runs: number, warmup = 5): Promise<number> {
+async function timeIt(fn: () => Promise<unknown>, runs: number, warmup = 20): Promise<number> {
   for (let i = 0; i < warmup; i++) await fn();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {

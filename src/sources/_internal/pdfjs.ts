@@ -4,6 +4,7 @@
  */
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { unwatchTextStateClones, watchTextStateClones } from "./pdfjs-text-state.js";
 
 type PdfjsModule = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
 export type PDFDocumentProxy = import("pdfjs-dist/legacy/build/pdf.mjs").PDFDocumentProxy;
@@ -80,6 +81,7 @@ function restoreDecompressionStream(): void {
 export async function withPdfDocument<T>(bytes: Uint8Array, op: (doc: PDFDocumentProxy) => Promise<T>): Promise<T> {
   const pdfjs = await loadPdfjs();
   hideDecompressionStream();
+  watchTextStateClones();
   let task: ReturnType<PdfjsModule["getDocument"]> | undefined;
   let doc: PDFDocumentProxy | undefined;
   try {
@@ -101,6 +103,7 @@ export async function withPdfDocument<T>(bytes: Uint8Array, op: (doc: PDFDocumen
     if (doc) await doc.destroy();
     else await task?.destroy();
     restoreDecompressionStream();
+    unwatchTextStateClones();
   }
 }
 
