@@ -20,27 +20,47 @@ interface Run {
 }
 
 /**
- * Dark runs along one axis: `length` pixels per line, `lines` lines. A pixel counts as
- * dark when it or its neighbour across the axis is: a rotated one-pixel line is a
- * staircase whose steps only touch at their corners (a 200-dpi scan levelled by 1.2°
- * breaks every horizontal line into steps of about 140 pixels, too short to count).
+ * Dark runs along one axis, at least `minLength` long, bridging gaps of up to `maxGap`.
+ * A pixel counts as dark when it or its neighbour across the axis is: a rotated
+ * one-pixel line is a staircase whose steps only touch at their corners (a 200-dpi
+ * scan levelled by 1.2° breaks every horizontal line into steps of about 140 pixels,
+ * too short to count). Both axes walk the raster row by row (columns keep their own
+ * state) so that the vertical pass reads memory in order too.
  */
 function runs(r: Raster, horizontal: boolean, threshold: number, minLength: number, maxGap: number): Run[] {
+  const { width, height, data } = r;
   const out: Run[] = [];
-  const lines = horizontal ? r.height : r.width;
-  const length = horizontal ? r.width : r.height;
-  const at = (l: number, p: number) => r.data[horizontal ? l * r.width + p : p * r.width + l]!;
-  for (let l = 0; l < lines; l++) {
-    let start = -1;
-    let lastDark = -1;
-    for (let p = 0; p <= length; p++) {
-      const dark = p < length && (at(l, p) < threshold || (l + 1 < lines && at(l + 1, p) < threshold));
+  if (horizontal) {
+    for (let y = 0; y < height; y++) {
+      const row = y * width;
+      const below = y + 1 < height ? width : 0;
+      let start = -1;
+      let lastDark = -1;
+      for (let x = 0; x <= width; x++) {
+        const dark = x < width && (data[row + x]! < threshold || data[row + x + below]! < threshold);
+        if (dark) {
+          if (start < 0) start = x;
+          lastDark = x;
+        } else if (start >= 0 && x - lastDark > maxGap) {
+          if (lastDark - start + 1 >= minLength) out.push({ at: y, from: start, to: lastDark });
+          start = -1;
+        }
+      }
+    }
+    return out;
+  }
+  const start = new Int32Array(width).fill(-1);
+  const lastDark = new Int32Array(width).fill(-1);
+  for (let y = 0; y <= height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      const dark = y < height && (data[row + x]! < threshold || (x + 1 < width && data[row + x + 1]! < threshold));
       if (dark) {
-        if (start < 0) start = p;
-        lastDark = p;
-      } else if (start >= 0 && p - lastDark > maxGap) {
-        if (lastDark - start + 1 >= minLength) out.push({ at: l, from: start, to: lastDark });
-        start = -1;
+        if (start[x]! < 0) start[x] = y;
+        lastDark[x] = y;
+      } else if (start[x]! >= 0 && y - lastDark[x]! > maxGap) {
+        if (lastDark[x]! - start[x]! + 1 >= minLength) out.push({ at: x, from: start[x]!, to: lastDark[x]! });
+        start[x] = -1;
       }
     }
   }
@@ -87,13 +107,19 @@ export interface Rulings {
 }
 
 /**
- * Rulings at least `minLength` pixels long. Lines thicker than `maxThickness` are ink
- * blocks (filled areas, stamps), not rulings.
+ * Rulings at least `minLength` pixels long — or, given per axis, `minLength.vertical`
+ * for vertical ones (the vertical rulings of a one-line row are short). Lines thicker
+ * than `maxThickness` are ink blocks (filled areas, stamps), not rulings.
  */
-export function findRulings(r: Raster, threshold: number, options: { minLength: number; maxGap: number; maxThickness: number }): Rulings {
+export function findRulings(
+  r: Raster,
+  threshold: number,
+  options: { minLength: number | { horizontal: number; vertical: number }; maxGap: number; maxThickness: number },
+): Rulings {
   const keep = (l: Ruling) => l.thickness <= options.maxThickness;
+  const min = typeof options.minLength === "number" ? { horizontal: options.minLength, vertical: options.minLength } : options.minLength;
   return {
-    horizontal: merge(runs(r, true, threshold, options.minLength, options.maxGap)).filter(keep),
-    vertical: merge(runs(r, false, threshold, options.minLength, options.maxGap)).filter(keep),
+    horizontal: merge(runs(r, true, threshold, min.horizontal, options.maxGap)).filter(keep),
+    vertical: merge(runs(r, false, threshold, min.vertical, options.maxGap)).filter(keep),
   };
 }

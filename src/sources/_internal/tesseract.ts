@@ -35,29 +35,33 @@ export interface RecognizeRequest {
   dpi: number;
 }
 
-interface Slot {
-  workers: Record<OcrLanguage, Worker>;
-  /** The parameters each worker was last given: setting them again costs a round trip per cell. */
-  params: Record<OcrLanguage, string>;
+/** One tesseract.js worker (a thread) and the parameters it was last given. */
+interface Engine {
+  worker: Worker;
+  /** Setting the same parameters again costs a round trip per cell: they are set only when they change. */
+  params: string;
   busy: boolean;
 }
 
 /**
- * A fixed number of slots (default: one per core); requests queue for a free slot.
- * Workers start lazily and stay up until `close()`; their threads are unref'd by
- * tesseract.js so an idle pool does not keep the process alive.
+ * `size` slots, each a chi_sim worker and an eng worker (default: one slot per core).
+ * The two languages are handed out independently: a page's label cells (chi_sim) and
+ * number cells (eng) are read at the same time, and one slot's chi_sim worker does not
+ * idle while its eng worker reads digits. Requests queue for a free worker of their
+ * language. Workers start lazily and stay up until `close()`; their threads are unref'd
+ * by tesseract.js so an idle pool does not keep the process alive.
  */
 export class OcrPool {
   readonly size: number;
-  private readonly slots: Promise<Slot>[] = [];
-  private readonly waiting: ((slot: Slot) => void)[] = [];
+  private readonly engines: Record<OcrLanguage, Promise<Engine>[]> = { chi_sim: [], eng: [] };
+  private readonly waiting: Record<OcrLanguage, ((engine: Engine) => void)[]> = { chi_sim: [], eng: [] };
   private tesseract: Promise<Tesseract> | undefined;
 
   constructor(size = availableParallelism()) {
     this.size = Math.max(1, size);
   }
 
-  private async worker(lang: OcrLanguage): Promise<Worker> {
+  private async engine(lang: OcrLanguage): Promise<Engine> {
     this.tesseract ??= import("tesseract.js");
     const { createWorker, OEM } = await this.tesseract;
     const worker = await createWorker(lang, OEM.LSTM_ONLY, { langPath: modelPath(lang), cacheMethod: "none", gzip: true });
@@ -65,63 +69,63 @@ export class OcrPool {
     // the numbers it reads in a line. debug_file: tesseract's own diagnostics ("Detected 10
     // diacritics") would otherwise go to our stderr, which carries only JSON logs.
     await worker.setParameters({ preserve_interword_spaces: "1", debug_file: "/dev/null" });
-    return worker;
+    return { worker, params: "", busy: false };
   }
 
-  private async newSlot(): Promise<Slot> {
-    const [chi, eng] = await Promise.all([this.worker("chi_sim"), this.worker("eng")]);
-    return { workers: { chi_sim: chi, eng }, params: { chi_sim: "", eng: "" }, busy: false };
-  }
-
-  private async acquire(): Promise<Slot> {
-    for (const pending of this.slots) {
-      const slot = await pending;
-      if (!slot.busy) {
-        slot.busy = true;
-        return slot;
+  private async acquire(lang: OcrLanguage): Promise<Engine> {
+    const engines = this.engines[lang];
+    for (const pending of engines) {
+      const engine = await pending;
+      if (!engine.busy) {
+        engine.busy = true;
+        return engine;
       }
     }
-    if (this.slots.length < this.size) {
-      const created = this.newSlot();
-      this.slots.push(created);
-      const slot = await created;
-      slot.busy = true;
-      return slot;
+    if (engines.length < this.size) {
+      const created = this.engine(lang);
+      engines.push(created);
+      // A worker that failed to start is forgotten, so a later request can try again.
+      created.catch(() => {
+        const at = engines.indexOf(created);
+        if (at >= 0) engines.splice(at, 1);
+      });
+      const engine = await created;
+      engine.busy = true;
+      return engine;
     }
-    return new Promise((resolve) => this.waiting.push(resolve));
+    return new Promise((resolve) => this.waiting[lang].push(resolve));
   }
 
-  private release(slot: Slot): void {
-    const next = this.waiting.shift();
-    if (next) next(slot);
-    else slot.busy = false;
+  private release(lang: OcrLanguage, engine: Engine): void {
+    const next = this.waiting[lang].shift();
+    if (next) next(engine);
+    else engine.busy = false;
   }
 
   async recognize(request: RecognizeRequest): Promise<OcrPage> {
-    const slot = await this.acquire();
+    const engine = await this.acquire(request.lang);
     try {
-      const worker = slot.workers[request.lang];
       const params = {
         tessedit_pageseg_mode: String(request.psm) as never,
         tessedit_char_whitelist: request.whitelist ?? "",
         user_defined_dpi: String(Math.round(request.dpi)),
       };
       const key = JSON.stringify(params);
-      if (slot.params[request.lang] !== key) {
-        await worker.setParameters(params);
-        slot.params[request.lang] = key;
+      if (engine.params !== key) {
+        await engine.worker.setParameters(params);
+        engine.params = key;
       }
-      const { data } = await worker.recognize(request.image, {}, { text: true, blocks: true });
+      const { data } = await engine.worker.recognize(request.image, {}, { text: true, blocks: true });
       return data;
     } finally {
-      this.release(slot);
+      this.release(request.lang, engine);
     }
   }
 
   /** Stops every worker (the pool can be used again afterwards: workers restart lazily). */
   async close(): Promise<void> {
-    const slots = this.slots.splice(0);
-    await Promise.all(slots.map(async (s) => Promise.all(Object.values((await s).workers).map((w) => w.terminate()))));
+    const engines = [...this.engines.chi_sim.splice(0), ...this.engines.eng.splice(0)];
+    await Promise.all(engines.map(async (e) => (await e.catch(() => null))?.worker.terminate()));
   }
 }
 

@@ -230,14 +230,13 @@ export async function ocrPage(raster: Raster, ctx: OcrPageContext): Promise<OcrP
   // estimateSkew measures the angle of the lines; rotating by its opposite levels them.
   const page = Math.abs(skew) > (0.05 * Math.PI) / 180 ? rotate(raster, -skew) : raster;
   const rulings = findRulings(page, threshold, {
-    minLength: Math.round(ctx.dpi * 0.45),
+    // Vertical rulings of one-line rows are short: keep those of a fifth of an inch and up.
+    minLength: { horizontal: Math.round(ctx.dpi * 0.45), vertical: Math.round(ctx.dpi * 0.2) },
     maxGap: Math.max(2, Math.round(ctx.dpi / 120)),
     maxThickness: Math.round(ctx.dpi / 25),
   });
-  // Vertical rulings of one-line rows are short: keep those of a fifth of an inch and up.
-  const vertical = findRulings(page, threshold, { minLength: Math.round(ctx.dpi * 0.2), maxGap: Math.max(2, Math.round(ctx.dpi / 120)), maxThickness: Math.round(ctx.dpi / 25) }).vertical;
-  const grids = buildGrids({ horizontal: rulings.horizontal, vertical }, Math.round(ctx.dpi / 40));
-  const inset = Math.max(3, Math.round(Math.max(0, ...rulings.horizontal.map((l) => l.thickness), ...vertical.map((l) => l.thickness)) / 2) + Math.round(ctx.dpi / 100));
+  const grids = buildGrids(rulings, Math.round(ctx.dpi / 40));
+  const inset = Math.max(3, Math.round(Math.max(0, ...rulings.horizontal.map((l) => l.thickness), ...rulings.vertical.map((l) => l.thickness)) / 2) + Math.round(ctx.dpi / 100));
   const [text, ...tables] = await Promise.all([readText(page, grids, ctx), ...grids.map((g, n) => readGrid(page, g, ocrTableNumber(ctx.page, n), threshold, inset, ctx))]);
   const lines = [...text, ...tables.flat()].sort((a, b) => (a.top ?? 0) - (b.top ?? 0));
   return { lines, tables: grids.length, cells: grids.reduce((n, g) => n + g.cells.length, 0), skewDegrees: (skew * 180) / Math.PI };
