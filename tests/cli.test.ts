@@ -2,9 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ReportRecord } from "../src/model/record.js";
-import { CORPUS, FIXTURES, requireCorpus, runCli } from "./helpers.js";
-
-requireCorpus();
+import { CORPUS, describeCorpus, FIXTURES, itCorpus, runCli } from "./helpers.js";
 
 describe("nianbao extract", () => {
   it("prints the record of a text report on stdout, logs on stderr as pino JSON", () => {
@@ -29,7 +27,7 @@ describe("nianbao extract", () => {
     expect(record.provenance!["activeDisclosure.procurement.amount"]).toMatchObject({ raw: "2997 万元" });
   });
 
-  it("points PDF values to their page and box, across the page break of table 三", () => {
+  itCorpus("points PDF values to their page and box, across the page break of table 三", () => {
     const result = runCli(["extract", join(CORPUS, "huaian-2024.pdf")]);
     const record = JSON.parse(result.stdout) as ReportRecord;
     expect(record.source).toMatchObject({ mediaType: "application/pdf", pages: 6, textSource: "pdf-text" });
@@ -67,7 +65,7 @@ describe("nianbao schema", () => {
   });
 });
 
-describe("nianbao eval", () => {
+describeCorpus("nianbao eval", () => {
   it("scores the shared corpus at 100 %", () => {
     const result = runCli(["eval", CORPUS, "--min", "1"]);
     expect(result.stdout).toMatch(/cell accuracy 100\.00%/);

@@ -1,19 +1,68 @@
-/** Shared test helpers: paths to the repository, the shared corpus, and a CLI runner. */
+/** Shared test helpers: paths to the repository, the shared corpus (and skipping without it), a scorer and a CLI runner. */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { describe, it } from "vitest";
+import { listTruths } from "../src/eval/corpus.js";
+import { summarize, type ScoreSummary } from "../src/eval/score.js";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const SHARED = resolve(ROOT, "..", "shared");
 export const CORPUS = join(SHARED, "corpus");
 export const FIXTURES = join(ROOT, "fixtures");
 
-/** The shared corpus sits beside the repository (../shared); tests that need it say so plainly. */
-export function requireCorpus(): string {
-  if (!existsSync(CORPUS)) throw new Error(`the shared corpus is missing: expected it at ${CORPUS} (../shared beside the repository)`);
-  return CORPUS;
+/**
+ * Whether the shared corpus (../shared/corpus) sits beside the repository. CI always has
+ * it; a clone on its own does not, and then the tests that read it are skipped, with the
+ * reason in their title (see describeCorpus/itCorpus). Everything else lives in the project.
+ */
+export const HAS_CORPUS = existsSync(CORPUS);
+/** Why a corpus test was skipped: shown in its title. */
+export const NO_CORPUS = `skipped: needs the shared corpus at ${CORPUS} (../shared beside the repository), which is missing`;
+
+/** describe() for tests that read ../shared/corpus: run when it is there, else one skipped test says why. */
+export function describeCorpus(name: string, fn: () => void): void {
+  // A skipped describe still runs its body to collect tests, and a body may read the corpus.
+  if (HAS_CORPUS) describe(name, fn);
+  else describe.skip(`${name} [${NO_CORPUS}]`, () => it("its tests read ../shared/corpus", () => undefined));
+}
+
+/** it() for one test that reads ../shared/corpus inside a describe that does not. */
+export function itCorpus(name: string, fn: () => unknown, timeout?: number): void {
+  it.skipIf(!HAS_CORPUS)(HAS_CORPUS ? name : `${name} [${NO_CORPUS}]`, async () => { await fn(); }, timeout);
+}
+
+/** A corpus file's text, read at module level; "" when the corpus is missing (its tests are skipped then). */
+export function corpusText(name: string): string {
+  return HAS_CORPUS ? readFileSync(join(CORPUS, name), "utf8") : "";
+}
+
+/**
+ * A corpus JSON file (a truth), parsed at module level. When the corpus is missing, a
+ * stand-in where every property is again a stand-in that reads as 0, so module-level
+ * code built from a truth still loads — the tests that use it are skipped.
+ */
+export function corpusJson<T>(name: string): T {
+  if (HAS_CORPUS) return JSON.parse(readFileSync(join(CORPUS, name), "utf8")) as T;
+  const standIn: object = new Proxy({}, { get: (_t, key) => (key === Symbol.toPrimitive ? () => 0 : typeof key === "symbol" || key === "then" ? undefined : standIn) });
+  return standIn as T;
+}
+
+/**
+ * Scores the records of a directory against its truth files: with the shared scorer
+ * (../shared/tools/score.mjs, the contract's own) when it is beside the repository, else
+ * with the project's implementation of the same rules (src/eval/score.ts).
+ */
+export function scoreRecords(records: string, truth: string): ScoreSummary {
+  const shared = join(SHARED, "tools/score.mjs");
+  if (existsSync(shared)) {
+    const run = spawnSync(process.execPath, [shared, "--records", records, "--truth", truth, "--json"], { encoding: "utf8" });
+    return JSON.parse(run.stdout) as ScoreSummary;
+  }
+  const recordOf = (id: string) => (existsSync(join(records, `${id}.json`)) ? (JSON.parse(readFileSync(join(records, `${id}.json`), "utf8")) as Record<string, unknown>) : null);
+  return summarize([...listTruths(truth)].map(([id, t]) => ({ id, record: recordOf(id), truth: t })));
 }
 
 /** A fresh temporary directory under the run's root (tests/global-setup.ts removes it). */

@@ -1,18 +1,17 @@
 /** A deliberately broken number must surface as identity issues naming the right cells. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { extractReport } from "../src/pipeline.js";
-import { CORPUS, requireCorpus } from "./helpers.js";
+import { CORPUS, corpusText, describeCorpus } from "./helpers.js";
 
-requireCorpus();
-const seed = readFileSync(join(CORPUS, "jixian-2020.txt"), "utf8");
+const seed = corpusText("jixian-2020.txt");
 
 function codesAt(issues: { code: string; path: string | null }[]) {
   return issues.filter((i) => i.code.startsWith("IDENTITY")).map((i) => `${i.code} ${i.path}`).sort();
 }
 
-describe("identity checks", () => {
+describeCorpus("identity checks", () => {
   it("a clean report has no identity issue", async () => {
     const record = await extractReport({ bytes: Buffer.from(seed), name: "seed.txt" });
     expect(codesAt(record.issues)).toEqual([]);

@@ -3,10 +3,8 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { collectInputs, DEFAULT_LIMITS, isProblem, unsafeEntryName, type Input, type InputProblem } from "../src/queue/inputs.js";
-import { CORPUS, requireCorpus, tempDir } from "./helpers.js";
+import { FIXTURES, tempDir } from "./helpers.js";
 import { zip } from "./zip.js";
-
-requireCorpus();
 
 async function collect(args: string[], limits = DEFAULT_LIMITS): Promise<{ inputs: Input[]; problems: InputProblem[] }> {
   const inputs: Input[] = [];
@@ -17,7 +15,7 @@ async function collect(args: string[], limits = DEFAULT_LIMITS): Promise<{ input
 
 describe("collectInputs", () => {
   const dir = tempDir("inputs-");
-  const seed = readFileSync(join(CORPUS, "jixian-2020.txt"));
+  const seed = readFileSync(join(FIXTURES, "jixian-2020.txt"));
   mkdirSync(join(dir, "sub/deeper"), { recursive: true });
   writeFileSync(join(dir, "a.txt"), seed);
   writeFileSync(join(dir, "sub/b.html"), "<p>b</p>");

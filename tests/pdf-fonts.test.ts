@@ -5,12 +5,10 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { hideFontPrograms, looksMisdecoded } from "../src/sources/_internal/font-programs.js";
 import { withPdfDocument, type TextItem } from "../src/sources/_internal/pdfjs.js";
-import { CORPUS, requireCorpus } from "./helpers.js";
-
-requireCorpus();
+import { CORPUS, describeCorpus } from "./helpers.js";
 
 async function items(bytes: Uint8Array): Promise<string[]> {
   return withPdfDocument(bytes, async (doc) => {
@@ -23,7 +21,7 @@ async function items(bytes: Uint8Array): Promise<string[]> {
   });
 }
 
-describe("hiding font programs", () => {
+describeCorpus("hiding font programs", () => {
   const pdf = new Uint8Array(readFileSync(join(CORPUS, "huaian-2024.pdf")));
 
   it("keeps text and geometry identical on a real CID-font PDF", async () => {

@@ -3,7 +3,7 @@
  * one-pixel table lines as staircases, which must still be whole rulings.
  */
 import { describe, expect, it } from "vitest";
-import { createRaster, type Raster } from "../src/layout/raster/raster.js";
+import { createRaster, otsuThreshold, type Raster } from "../src/layout/raster/raster.js";
 import { findRulings } from "../src/layout/raster/rulings.js";
 
 const OPTIONS = { minLength: 135, maxGap: 3, maxThickness: 12 };
@@ -38,5 +38,20 @@ describe("findRulings", () => {
     const r = createRaster(600, 200);
     for (let y = 50; y < 80; y++) for (let x = 10; x < 590; x++) r.data[y * r.width + x] = 0;
     expect(findRulings(r, 128, OPTIONS).horizontal).toEqual([]);
+  });
+});
+
+describe("otsuThreshold", () => {
+  it("puts ink below the threshold on a bilevel page (only 0 and 255) as on a grey one", () => {
+    const bilevel = createRaster(100, 100);
+    for (let i = 0; i < 800; i++) bilevel.data[i * 7] = 0;
+    const t = otsuThreshold(bilevel);
+    expect(0 < t && t <= 255).toBe(true);
+    const grey = createRaster(100, 100);
+    for (let i = 0; i < 800; i++) grey.data[i * 7] = 40 + (i % 30);
+    for (let i = 0; i < 500; i++) grey.data[i * 11 + 3] = 230;
+    const g = otsuThreshold(grey);
+    expect(g).toBeGreaterThan(69);
+    expect(g).toBeLessThanOrEqual(230);
   });
 });

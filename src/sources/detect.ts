@@ -5,14 +5,39 @@ function startsWith(bytes: Uint8Array, magic: number[], offset = 0): boolean {
   return magic.every((b, i) => bytes[offset + i] === b);
 }
 
+const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
+
+/** A BMP: "BM", then at offset 14 the size of a known DIB header (so text opening with "BM" is not one). */
+function isBmp(bytes: Uint8Array): boolean {
+  if (!startsWith(bytes, ascii("BM")) || bytes.length < 18) return false;
+  const dibHeader = bytes[14]! | (bytes[15]! << 8) | (bytes[16]! << 16) | (bytes[17]! << 24);
+  return [12, 40, 52, 56, 64, 108, 124].includes(dibHeader);
+}
+
+/** A WebP: a RIFF container of form "WEBP" whose first chunk is lossy (VP8), lossless (VP8L) or extended (VP8X). */
+function isWebp(bytes: Uint8Array): boolean {
+  return startsWith(bytes, ascii("RIFF")) && startsWith(bytes, ascii("WEBP"), 8) && (startsWith(bytes, ascii("VP8 "), 12) || startsWith(bytes, ascii("VP8L"), 12) || startsWith(bytes, ascii("VP8X"), 12));
+}
+
+const IMAGE_TYPES: [(bytes: Uint8Array) => boolean, string][] = [
+  [(b) => startsWith(b, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), "image/png"],
+  [(b) => startsWith(b, [0xff, 0xd8, 0xff]), "image/jpeg"],
+  [(b) => startsWith(b, [0x49, 0x49, 0x2a, 0x00]) || startsWith(b, [0x4d, 0x4d, 0x00, 0x2a]), "image/tiff"],
+  [(b) => startsWith(b, ascii("GIF87a")) || startsWith(b, ascii("GIF89a")), "image/gif"],
+  [isBmp, "image/bmp"],
+  [isWebp, "image/webp"],
+];
+
+/** The media type of an image input (PNG, JPEG, TIFF, GIF, BMP, WebP) by its magic bytes; null when it is none of them. */
+export function sniffImageType(bytes: Uint8Array): string | null {
+  return IMAGE_TYPES.find(([is]) => is(bytes))?.[1] ?? null;
+}
+
 export function sniffFormat(bytes: Uint8Array): InputFormat {
   // "%PDF-" may follow some junk bytes; readers accept it within the first 1 KiB.
   const head = Buffer.from(bytes.subarray(0, 1024)).toString("latin1");
   if (head.includes("%PDF-")) return "pdf";
-  if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47])) return "image"; // PNG
-  if (startsWith(bytes, [0xff, 0xd8, 0xff])) return "image"; // JPEG
-  if (startsWith(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWith(bytes, [0x4d, 0x4d, 0x00, 0x2a])) return "image"; // TIFF
-  if (startsWith(bytes, [0x47, 0x49, 0x46, 0x38]) || startsWith(bytes, [0x42, 0x4d])) return "image"; // GIF, BMP
+  if (sniffImageType(bytes) !== null) return "image";
   if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04]) || startsWith(bytes, [0x1f, 0x8b]) || startsWith(bytes, [0x52, 0x61, 0x72, 0x21])) return "archive";
   if (startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0])) return "archive"; // OLE (.doc/.xls)
   return "text"; // decided between text, HTML and binary after decoding

@@ -4,32 +4,30 @@
  */
 import { PipelineError } from "../errors.js";
 import type { Raster } from "../layout/raster/raster.js";
+import { checkImageDecodable } from "./_internal/render.js";
+import { sniffImageType } from "./detect.js";
 import { ocrImages, type OcrResult, type PageImage } from "./ocr/index.js";
 import { guessDpi, imagePageCount, imagePages } from "./ocr/page-image.js";
 import type { SourceContext, SourceResult } from "./types.js";
 
-const MEDIA_TYPES: [number[], string][] = [
-  [[0x89, 0x50, 0x4e, 0x47], "image/png"],
-  [[0xff, 0xd8, 0xff], "image/jpeg"],
-  [[0x49, 0x49, 0x2a, 0x00], "image/tiff"],
-  [[0x4d, 0x4d, 0x00, 0x2a], "image/tiff"],
-  [[0x47, 0x49, 0x46, 0x38], "image/gif"],
-  [[0x42, 0x4d], "image/bmp"],
-];
-
-export function imageMediaType(bytes: Uint8Array): string {
-  return MEDIA_TYPES.find(([magic]) => magic.every((b, i) => bytes[i] === b))?.[1] ?? "image/webp";
+/** The media type of an image input; bytes that are no image this reader knows are refused, never guessed. */
+export function imageMediaType(bytes: Uint8Array, name = "the input"): string {
+  const type = sniffImageType(bytes);
+  if (type === null) throw new PipelineError("UNSUPPORTED_FORMAT", "the input is not an image of a known format (PNG, JPEG, TIFF, GIF, BMP, WebP)", { input: name });
+  return type;
 }
 
 export async function readImage(bytes: Uint8Array, ctx: SourceContext): Promise<SourceResult> {
-  const mediaType = imageMediaType(bytes);
+  const mediaType = imageMediaType(bytes, ctx.name);
   if (ctx.ocr.mode === "never") throw new PipelineError("OCR_REQUIRED", "the input is an image: reading it needs OCR (--ocr auto)", { input: ctx.name });
   const undecodable = (error: unknown) =>
     new PipelineError("UNSUPPORTED_FORMAT", `the image cannot be decoded (${error instanceof Error ? error.message : String(error)})`, { input: ctx.name, cause: error });
   let pages: number;
   let result: OcrResult;
   if (ctx.ocrPages) {
-    // Pages are read elsewhere (queue workers): only count them here.
+    // Pages are read elsewhere (queue workers): only count them here, once the image is
+    // known to open (TIFF pages are decoded by utif2), so a damaged one fails here as in the CLI.
+    if (mediaType !== "image/tiff") await checkImageDecodable(bytes).catch((error: unknown) => Promise.reject(undecodable(error)));
     pages = await imagePageCount(bytes).catch((error: unknown) => Promise.reject(undecodable(error)));
     if (pages === 0) throw new PipelineError("INPUT_EMPTY", "the image file holds no image", { input: ctx.name });
     result = await ctx.ocrPages(Array.from({ length: pages }, (_, i) => i + 1));

@@ -44,7 +44,14 @@ export function toPgm(r: Raster): Buffer {
   return Buffer.concat([header, Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength)]);
 }
 
-/** Otsu's threshold over the grey histogram: the split that best separates ink from paper. */
+/**
+ * Otsu's threshold over the grey histogram: the split that best separates ink from
+ * paper, as the value ink is below (callers test `v < threshold`). Where no grey lies
+ * between the winning split and the next grey present, the threshold goes to the middle
+ * of that gap: on a bilevel scan (only 0 and 255) the winning split is at 0, and a
+ * threshold of 0 would leave no pixel dark. Elsewhere the threshold is the split itself,
+ * as the OCR's cell reading was tuned with.
+ */
 export function otsuThreshold(r: Raster): number {
   const hist = new Array<number>(256).fill(0);
   for (let i = 0; i < r.data.length; i++) hist[r.data[i]!]!++;
@@ -69,7 +76,9 @@ export function otsuThreshold(r: Raster): number {
       best = t;
     }
   }
-  return best;
+  let next = best + 1;
+  while (next < 256 && hist[next] === 0) next++;
+  return best + Math.floor((next - best) / 2);
 }
 
 /** Dark pixels in a box (for "is there anything written in this cell"). */
