@@ -42,7 +42,12 @@ export class RedisServer {
   }
 
   async up(): Promise<void> {
-    this.process = spawn("redis-server", ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--dir", this.dir], { stdio: "ignore" });
+    const child = spawn("redis-server", ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--dir", this.dir], { stdio: "ignore" });
+    this.process = child;
+    // If the test process ends without stopping it (a failed collection, a crash), it goes too.
+    const orphaned = () => child.kill("SIGKILL");
+    process.once("exit", orphaned);
+    child.once("exit", () => process.off("exit", orphaned));
     const client = new Redis(this.url, { lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: null });
     client.on("error", () => {}); // refused until the server is up: expected
     const deadline = Date.now() + 10_000;

@@ -8,6 +8,22 @@ export const QUEUES = { extract: "extract", page: "ocr-page" } as const;
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 
+export const OcrMode = z.enum(["auto", "always", "never"]);
+/** The range `extract --ocr-dpi` accepts. */
+export const OcrDpi = z.number().min(72).max(600);
+
+/**
+ * Extract options chosen at submission (`ingest --max-bytes/--ocr/--ocr-dpi`). Each one
+ * set wins over the worker's own defaults (its environment); one left out is the
+ * worker's to choose.
+ */
+export const JobExtractOptions = z.strictObject({
+  maxBytes: z.number().positive().optional(),
+  ocr: OcrMode.optional(),
+  ocrDpi: OcrDpi.optional(),
+});
+export type JobExtractOptions = z.infer<typeof JobExtractOptions>;
+
 export const ExtractJobData = z.object({
   /** The input's blob in the store. */
   blob: Sha256,
@@ -17,6 +33,8 @@ export const ExtractJobData = z.object({
   /** Extractor version the record is keyed by. */
   version: z.string(),
   submittedAt: z.string(),
+  /** Options set at submission; jobs submitted before options were carried have none. */
+  options: JobExtractOptions.default({}),
   /** Second step of a document whose pages were sent out for OCR. */
   step: z.enum(["read", "assemble"]).default("read"),
   /** The pages sent out, in the assemble step. */
@@ -37,7 +55,9 @@ export const PageJobData = z.object({
   blob: Sha256,
   name: z.string(),
   page: z.number().int().positive(),
-  dpi: z.number().int().min(72).max(600),
+  /** Rendering resolution and OCR mode of the page's document (its job's options, else the worker's). */
+  dpi: OcrDpi,
+  ocr: OcrMode.optional(),
 });
 export type PageJobData = z.infer<typeof PageJobData>;
 

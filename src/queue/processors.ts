@@ -51,7 +51,15 @@ export async function processDocument(job: SandboxedJob, token: string | undefin
   const data = parsed.data;
   const bytes = await inputOf(data, ctx.store);
   const log = ctx.log.child({ job: job.id, input: data.name });
-  const options = { ocr: ctx.settings.ocr, ocrDpi: ctx.settings.ocrDpi, ocrPageTimeoutMs: ctx.settings.pageTimeoutMs, log };
+  // The options set at submission win over the worker's own (its environment).
+  const chosen = data.options;
+  const options = {
+    maxBytes: chosen.maxBytes ?? ctx.settings.maxBytes,
+    ocr: chosen.ocr ?? ctx.settings.ocr,
+    ocrDpi: chosen.ocrDpi ?? ctx.settings.ocrDpi,
+    ocrPageTimeoutMs: ctx.settings.pageTimeoutMs,
+    log,
+  };
   const finish = async (record: Awaited<ReturnType<typeof extractReport>>, ocrPages: number): Promise<ExtractJobResult> => {
     await ctx.store.putRecord({ sha256: data.blob, version: data.version }, record);
     return {
@@ -76,7 +84,7 @@ export async function processDocument(job: SandboxedJob, token: string | undefin
     await ctx.pages().addBulk(
       pages.map((page) => ({
         name: "page",
-        data: PageJobData.parse({ blob: data.blob, name: data.name, page, dpi: ctx.settings.ocrDpi }),
+        data: PageJobData.parse({ blob: data.blob, name: data.name, page, dpi: options.ocrDpi, ocr: options.ocr }),
         opts: {
           jobId: pageJobId(String(job.id), page),
           parent: { id: String(job.id), queue: job.queueQualifiedName },
@@ -126,7 +134,7 @@ export async function processPage(job: SandboxedJob, ctx: ProcessorContext): Pro
   const log = ctx.log.child({ job: job.id, input: data.name, page: data.page });
   const image = await pageImage(bytes, data.page, data.dpi);
   // A page the engine could not read in time is an outcome (an issue on the record), as in the CLI.
-  return readPageImage(image, sharedOcrPool(), { name: data.name, log, ocr: { mode: ctx.settings.ocr, dpi: data.dpi, pageTimeoutMs: ctx.settings.pageTimeoutMs } });
+  return readPageImage(image, sharedOcrPool(), { name: data.name, log, ocr: { mode: data.ocr ?? ctx.settings.ocr, dpi: data.dpi, pageTimeoutMs: ctx.settings.pageTimeoutMs } });
 }
 
 export { QUEUES };

@@ -3,6 +3,7 @@
  * Defaults are for one machine; docker-compose and the README show several.
  */
 import { resolve } from "node:path";
+import { DEFAULTS } from "../options.js";
 
 export interface QueueSettings {
   /** REDIS_URL @defaultValue redis://127.0.0.1:6379 */
@@ -29,6 +30,8 @@ export interface QueueSettings {
   ocrDpi: number;
   /** NIANBAO_PAGE_TIMEOUT_MS: time cap of one OCR page. @defaultValue 120000 */
   pageTimeoutMs: number;
+  /** NIANBAO_MAX_BYTES: largest input ingest submits and a worker extracts, unless the job says otherwise (`ingest --max-bytes`). @defaultValue 268435456 (256 MiB) */
+  maxBytes: number;
 }
 
 const int = (value: string | undefined, fallback: number, name: string, min = 1): number => {
@@ -54,6 +57,7 @@ export function queueSettings(env: NodeJS.ProcessEnv = process.env, overrides: P
     ocr,
     ocrDpi: int(env.NIANBAO_OCR_DPI, 300, "NIANBAO_OCR_DPI", 72),
     pageTimeoutMs: int(env.NIANBAO_PAGE_TIMEOUT_MS, 120_000, "NIANBAO_PAGE_TIMEOUT_MS"),
+    maxBytes: int(env.NIANBAO_MAX_BYTES, DEFAULTS.maxBytes, "NIANBAO_MAX_BYTES"),
     ...overrides,
   };
 }
@@ -69,5 +73,6 @@ export function settingsEnv(s: QueueSettings): Record<string, string> {
     NIANBAO_OCR: s.ocr,
     NIANBAO_OCR_DPI: String(s.ocrDpi),
     NIANBAO_PAGE_TIMEOUT_MS: String(s.pageTimeoutMs),
+    NIANBAO_MAX_BYTES: String(s.maxBytes),
   };
 }

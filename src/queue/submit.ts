@@ -3,11 +3,13 @@
  * lost), then one job per distinct content. The job id derives from the content hash
  * and the extractor version: the same report submitted twice, or under two names,
  * makes one job and one record. `force` replaces a finished job to extract again.
+ * The extract options chosen at submission travel in the job (a duplicate keeps the
+ * options of the job it duplicates).
  */
 import type { Queue } from "bullmq";
 import type { Logger } from "../log.js";
 import type { BlobStore } from "../store/types.js";
-import { documentJobId, ExtractJobData } from "./jobs.js";
+import { documentJobId, ExtractJobData, type JobExtractOptions } from "./jobs.js";
 import type { Input } from "./inputs.js";
 import type { QueueSettings } from "./settings.js";
 
@@ -25,6 +27,8 @@ export interface SubmitContext {
   settings: QueueSettings;
   version: string;
   force: boolean;
+  /** Extract options chosen at submission, carried in each new job for the worker. */
+  options?: JobExtractOptions;
   log: Logger;
 }
 
@@ -73,7 +77,7 @@ export async function submitBatch(inputs: Input[], ctx: SubmitContext): Promise<
     adding.add(jobId);
     jobs.push({
       name: "document",
-      data: ExtractJobData.parse({ blob: s.sha256, name: s.input.name, size: s.size, version: ctx.version, submittedAt: new Date().toISOString(), step: "read" }),
+      data: ExtractJobData.parse({ blob: s.sha256, name: s.input.name, size: s.size, version: ctx.version, submittedAt: new Date().toISOString(), step: "read", options: ctx.options ?? {} }),
       opts: {
         jobId,
         attempts: ctx.settings.attempts,

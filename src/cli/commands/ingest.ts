@@ -4,7 +4,7 @@ import { PipelineError } from "../../errors.js";
 import { createLogger } from "../../log.js";
 import { redisConnection } from "../../queue/connection.js";
 import { collectInputs, DEFAULT_LIMITS, isProblem, type Input, type InputProblem } from "../../queue/inputs.js";
-import { QUEUES } from "../../queue/jobs.js";
+import { QUEUES, type JobExtractOptions } from "../../queue/jobs.js";
 import { progressReporter, tally, waitForJobs, type Outcome } from "../../queue/progress.js";
 import { submitBatch } from "../../queue/submit.js";
 import { LocalStore } from "../../store/local.js";
@@ -20,16 +20,43 @@ recursively), a glob ("reports/**/*.pdf") or a zip archive (each entry is an inp
 unsafe paths, oversized entries and zip bombs are refused). Inputs are stored by
 content first; the same content submitted twice makes one job and one record.
 
+The extract options below travel with each job: the workers extract it with them
+(an option left out is the worker's: NIANBAO_MAX_BYTES, NIANBAO_OCR, NIANBAO_OCR_DPI).
+A duplicate keeps the options of its first job; --force extracts it again with these.
+
 Options:
       --no-wait        submit and exit
       --force          extract again documents that were already extracted
       --json           print the summary as JSON
-      --max-bytes N    refuse inputs larger than N bytes (default 256 MiB)
+      --max-bytes N    refuse inputs larger than N bytes (default: NIANBAO_MAX_BYTES, else 256 MiB)
+      --ocr MODE       auto: OCR pages without a usable text layer and images;
+                       always: OCR every page; never: refuse what needs OCR
+      --ocr-dpi N      resolution pages are rendered at for OCR (72 to 600)
 ${QUEUE_HELP}
 
 Exit code 0 when every input was extracted (issues or not), 12 when some failed or
 could not be submitted, 13 when Redis cannot be reached.
 `;
+
+/** The extract options set on the command line, checked as `extract` checks them. */
+function extractOptions(values: { "max-bytes"?: string | undefined; ocr?: string | undefined; "ocr-dpi"?: string | undefined }): JobExtractOptions {
+  const options: JobExtractOptions = {};
+  if (values["max-bytes"] !== undefined) {
+    const maxBytes = Number(values["max-bytes"]);
+    if (!(maxBytes > 0)) throw usageError(`--max-bytes must be a positive number, got ${values["max-bytes"]}`);
+    options.maxBytes = maxBytes;
+  }
+  if (values.ocr !== undefined) {
+    if (values.ocr !== "auto" && values.ocr !== "always" && values.ocr !== "never") throw usageError(`--ocr must be auto, always or never, got ${values.ocr}`);
+    options.ocr = values.ocr;
+  }
+  if (values["ocr-dpi"] !== undefined) {
+    const ocrDpi = Number(values["ocr-dpi"]);
+    if (!(ocrDpi >= 72 && ocrDpi <= 600)) throw usageError(`--ocr-dpi must be between 72 and 600, got ${values["ocr-dpi"]}`);
+    options.ocrDpi = ocrDpi;
+  }
+  return options;
+}
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -41,12 +68,14 @@ export async function run(argv: string[]): Promise<number> {
       force: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       "max-bytes": { type: "string" },
+      ocr: { type: "string" },
+      "ocr-dpi": { type: "string" },
     },
   });
   if (positionals.length === 0) throw usageError("ingest needs at least one PATH");
-  const maxBytes = values["max-bytes"] === undefined ? DEFAULT_LIMITS.maxBytes : Number(values["max-bytes"]);
-  if (!(maxBytes > 0)) throw usageError(`--max-bytes must be a positive number, got ${values["max-bytes"]}`);
+  const options = extractOptions(values);
   const settings = settingsFrom(values);
+  const maxBytes = options.maxBytes ?? settings.maxBytes;
   const log = createLogger({ cmd: "ingest" });
   const connection = redisConnection(settings.redisUrl, "client");
   await ensureReachable(connection, settings.redisUrl);
@@ -62,7 +91,7 @@ export async function run(argv: string[]): Promise<number> {
     let duplicates = 0;
     let batch: Input[] = [];
     const flush = async () => {
-      for (const s of await submitBatch(batch, { queue, store, settings, version: EXTRACTOR.version, force: values.force, log })) {
+      for (const s of await submitBatch(batch, { queue, store, settings, version: EXTRACTOR.version, force: values.force, options, log })) {
         if (s.duplicate || names.has(s.jobId)) duplicates++;
         names.set(s.jobId, [...(names.get(s.jobId) ?? []), s.name]);
       }

@@ -12,6 +12,10 @@ in a child process. Start as many as the machines have cores to spare, anywhere 
 reaches the same Redis and the same data directory. SIGTERM or SIGINT: stop taking jobs,
 finish the running ones, exit 0.
 
+Each job is extracted with the options set when it was submitted (ingest --max-bytes,
+--ocr, --ocr-dpi); NIANBAO_MAX_BYTES, NIANBAO_OCR and NIANBAO_OCR_DPI are the defaults
+for what a job leaves unset.
+
 Options:
       --concurrency N       documents at once in this worker (default: NIANBAO_CONCURRENCY, else 1)
       --page-concurrency N  OCR pages at once in this worker (default: NIANBAO_PAGE_CONCURRENCY, else 1)
