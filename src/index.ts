@@ -20,8 +20,24 @@ export {
 } from "./model/record.js";
 export { Issue, ISSUE_CODES, type IssueCode } from "./model/issue.js";
 export { Provenance, Origin } from "./model/provenance.js";
-export * from "./model/vocabulary.js";
+export {
+  TEMPLATES,
+  TEMPLATE_VERSIONS,
+  TABLE_KEYS,
+  AMOUNT_UNITS,
+  type TemplateDef,
+  type TableDef,
+  type RowDef,
+  type ColumnDef,
+  type IdentityDef,
+  type TemplateVersion,
+  type TableKey,
+  type AmountUnit,
+  type Templates,
+} from "./definition/index.js";
+export { codebook, type CodebookEntry } from "./definition/codebook.js";
 export { validateRecord } from "./validate/index.js";
+export { repairOcrReadings, type Repair } from "./validate/repair.js";
 export { scorePair, summarize, type ScoreSummary } from "./eval/score.js";
 export { EXTRACTOR } from "./version.js";
 /** Stops the OCR engines' threads (they start on the first scanned page and are shared). */

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { applicationRowKeys } from "../src/model/vocabulary.js";
-import { APPLICATION_ROW_CUES } from "../src/templates/labels.js";
+import { rowCues, rowKeys, TEMPLATES } from "../src/definition/index.js";
 import { alignRows } from "../src/templates/_shared/align.js";
 import { placeValues } from "../src/templates/_shared/place.js";
 import { readCell } from "../src/templates/_shared/codecs.js";
 import type { ValueCell } from "../src/templates/_shared/rows.js";
 
-const keys2021 = applicationRowKeys("2021");
+const keys2021 = rowKeys(TEMPLATES["2021"].tables.applications);
+const APPLICATION_ROW_CUES = rowCues(TEMPLATES["2021"].tables.applications.rows);
 
 describe("alignRows", () => {
   it("maps labels by their cues, the row's own label winning over a group label before it", () => {

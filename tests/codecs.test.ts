@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { headerUnit, readCell, toWanYuan } from "../src/templates/_shared/codecs.js";
+import { convertAmount, headerUnit, readCell } from "../src/templates/_shared/codecs.js";
 
 describe("readCell", () => {
   it.each([
@@ -43,6 +43,9 @@ describe("readCell", () => {
     expect(headerUnit("本年收费金额（单位：万元）")).toBe("万元");
     expect(headerUnit("采购总金额（元）")).toBe("元");
     expect(headerUnit("采购项目数量")).toBeNull();
-    expect(251000 * toWanYuan("元")).toBeCloseTo(25.1);
+    expect(convertAmount(251000, "元", "万元")).toBe(25.1);
+    expect(convertAmount(73802895.9, "元", "万元")).toBe(7380.28959);
+    expect(convertAmount(1.5, "亿元", "万元")).toBe(15000);
+    expect(convertAmount(3, "万元", "万元")).toBe(3);
   });
 });

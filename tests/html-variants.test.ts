@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { extractReport } from "../src/pipeline.js";
-import { applicationRowKeys, APPLICATION_ROWS } from "../src/model/vocabulary.js";
+import { flatLabels, TEMPLATES } from "../src/definition/index.js";
 
 const td = (text: string, attrs = "") => `<td${attrs}><p><span>${text}</span></p></td>`;
 const table = (rows: string[][]) => `<table border="1"><tbody>${rows.map((r) => `<tr>${r.join("")}</tr>`).join("")}</tbody></table>`;
@@ -45,8 +45,10 @@ function applications19(values: Record<string, [number, number]>): string {
     [td("自然人", ' rowspan="2"'), td("法人或其他组织", ' colspan="5"'), td("总计", ' rowspan="2"')],
     [td("商业企业"), td("科研机构"), td("社会公益组织"), td("法律服务机构"), td("其他")],
   ];
-  const rows = applicationRowKeys("2019").map((key) => {
-    const label = (APPLICATION_ROWS["2019"] as Record<string, string>)[key]!.replace("（六）其他处理", "（六）其他");
+  const def = TEMPLATES["2019"].tables.applications;
+  const labels = flatLabels(def);
+  const rows = def.rows.map(({ key }, i) => {
+    const label = labels[i]!.replace("（六）其他处理", "（六）其他");
     const [natural, total] = values[key] ?? [0, 0];
     return [td(label, ' colspan="3"'), td(String(natural)), td(""), td("&nbsp;"), td("<o:p> </o:p>"), td(""), td(""), td(String(total))];
   });

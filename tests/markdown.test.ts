@@ -4,15 +4,19 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { APPLICATION_ROWS, APPLICANT_COLUMN_KEYS, REVIEW_COLUMN_KEYS, REVIEW_GROUP_KEYS } from "../src/model/vocabulary.js";
+import { expect, it } from "vitest";
+import { columnKeys, flatLabels, rowKeys, TEMPLATES } from "../src/definition/index.js";
 import { extractReport } from "../src/pipeline.js";
-import { CORPUS, requireCorpus } from "./helpers.js";
+import { CORPUS, corpusJson, describeCorpus } from "./helpers.js";
 
-requireCorpus();
 type Rows = Record<string, Record<string, number>>;
-const truth = JSON.parse(readFileSync(join(CORPUS, "jixian-2020.truth.json"), "utf8")) as { applications: Rows; reviewLitigation: Rows; activeDisclosure: Record<string, unknown> };
-const labels = APPLICATION_ROWS["2019"] as Record<string, string>;
+const truth = corpusJson<{ applications: Rows; reviewLitigation: Rows; activeDisclosure: Record<string, unknown> }>("jixian-2020.truth.json");
+const table3 = TEMPLATES["2019"].tables.applications;
+const table4 = TEMPLATES["2019"].tables.reviewLitigation;
+const labels = Object.fromEntries(flatLabels(table3).map((label, i) => [table3.rows[i]!.key, label]));
+const APPLICANT_COLUMN_KEYS = columnKeys(table3);
+const REVIEW_GROUP_KEYS = rowKeys(table4);
+const REVIEW_COLUMN_KEYS = columnKeys(table4);
 const pipe = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
 const rule = (n: number) => `|${" --- |".repeat(n)}`;
 
@@ -67,7 +71,7 @@ ${pipe(REVIEW_GROUP_KEYS.flatMap((g) => REVIEW_COLUMN_KEYS.map((c) => truth.revi
 
 const values = (key: string) => APPLICANT_COLUMN_KEYS.map((c) => truth.applications[key]![c]!);
 
-describe("Markdown conversions", () => {
+describeCorpus("Markdown conversions", () => {
   it("reads pipe tables, one table per group of table 三", async () => {
     const groups = [Object.keys(labels).slice(0, 4), Object.keys(labels).slice(4, 12), Object.keys(labels).slice(12)];
     const t3 = groups.map((keys) => [pipe(["项目", ...APPLICANT_COLUMN_KEYS]), rule(8), ...keys.map((k) => pipe([labels[k]!, ...values(k)]))].join("\n")).join("\n\n");
@@ -86,7 +90,7 @@ describe("Markdown conversions", () => {
   });
 });
 
-describe("titles and years", () => {
+describeCorpus("titles and years", () => {
   it.each([
     ["二〇二〇年集贤县政府信息公开工作年度报告", "集贤县", 2020],
     ["集贤县人民政府政府信息公开工作年度报告（2020年度）", "集贤县人民政府", 2020],

@@ -3,10 +3,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Provenance } from "../src/model/provenance.js";
 import type { Applications, ReviewLitigation } from "../src/model/record.js";
-import { alternatives, repairOcrReadings } from "../src/validate/repair.js";
-import { CORPUS, requireCorpus } from "./helpers.js";
+import { alternatives, minimalRepairs, repairOcrReadings } from "../src/validate/repair.js";
+import { CORPUS, describeCorpus } from "./helpers.js";
 
-requireCorpus();
 type Tables = { applications: Applications | null; reviewLitigation: ReviewLitigation | null };
 type Grid = Record<string, Record<string, number | null>>;
 
@@ -40,7 +39,7 @@ describe("alternative readings", () => {
   });
 });
 
-describe("repairOcrReadings", () => {
+describeCorpus("repairOcrReadings", () => {
   it("repairs one misread cell when exactly one reading makes every identity hold", () => {
     const t = ocrTables();
     misread(t, "applications.partiallyGranted.naturalPerson", "417", 417);
@@ -61,10 +60,34 @@ describe("repairOcrReadings", () => {
     ]);
   });
 
-  it("repairs table 四 by its group total", () => {
+  it("does not repair a table 四 cell: its one identity cannot tell which of its cells was misread", () => {
     const t = ocrTables();
     misread(t, "reviewLitigation.review.corrected", "84", 84);
-    expect(repairOcrReadings(t.tables, t.provenance).repairs).toEqual([{ path: "reviewLitigation.review.corrected", read: "84", confidence: 60, value: 64 }]);
+    // 84 → 64 is the only single-cell fit, but a double misread elsewhere in the group would look the same.
+    expect(minimalRepairs(t.tables, t.provenance)).toEqual([[{ path: "reviewLitigation.review.corrected", read: "84", confidence: 60, value: 64 }]]);
+    const { repairs, issues } = repairOcrReadings(t.tables, t.provenance);
+    expect(repairs).toEqual([]);
+    expect(issues).toEqual([]);
+    expect(t.tables.reviewLitigation?.review.corrected).toBe(84);
+  });
+
+  it("counts two value pairs for the same two cells as two repairs", () => {
+    const t = ocrTables();
+    // A group read as 维持 "12", 纠正 "10", 其他 0, 尚未审结 0, 总计 "42" (only 维持 and 纠正 by OCR):
+    // 12 + 10 ≠ 42. Both (2, 40) and (42, 0) fit, each one misread away per cell: two repairs, none applied.
+    const group = (t.tables.reviewLitigation as unknown as Grid).litigationAfterReview!;
+    Object.assign(group, { upheld: 12, corrected: 10, other: 0, pending: 0, total: 42 });
+    for (const [col, v] of Object.entries(group)) {
+      const p = t.provenance[`reviewLitigation.litigationAfterReview.${col}`]!;
+      p.raw = String(v);
+      if (col !== "upheld" && col !== "corrected") delete p.confidence;
+    }
+    const found = minimalRepairs(t.tables, t.provenance).map((r) => r.map((x) => `${x.path.split(".").at(-1)}=${x.value}`).sort().join(" "));
+    expect(found.sort()).toEqual(["corrected=0 upheld=42", "corrected=40 upheld=2"]);
+    const { repairs, issues } = repairOcrReadings(t.tables, t.provenance);
+    expect(repairs).toEqual([]);
+    expect(issues).toEqual([]);
+    expect(group).toMatchObject({ upheld: 12, corrected: 10, total: 42 });
   });
 
   it("does not choose between two readings that both fit", () => {
@@ -90,7 +113,9 @@ describe("repairOcrReadings", () => {
     const t = ocrTables();
     misread(t, "applications.partiallyGranted.naturalPerson", "417", 417);
     delete t.provenance["applications.partiallyGranted.naturalPerson"]!.confidence;
-    const { repairs } = repairOcrReadings(t.tables, t.provenance);
-    expect(repairs.map((r) => r.path)).not.toContain("applications.partiallyGranted.naturalPerson");
+    const { repairs, issues } = repairOcrReadings(t.tables, t.provenance);
+    expect(repairs).toEqual([]);
+    expect(issues).toEqual([]);
+    expect(t.tables.applications?.partiallyGranted.naturalPerson).toBe(417);
   });
 });

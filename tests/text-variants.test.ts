@@ -6,14 +6,13 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import type { ReportRecord } from "../src/model/record.js";
 import { extractReport } from "../src/pipeline.js";
-import { CORPUS, requireCorpus } from "./helpers.js";
+import { CORPUS, corpusJson, corpusText, describeCorpus } from "./helpers.js";
 
-requireCorpus();
-const seed = readFileSync(join(CORPUS, "jixian-2020.txt"), "utf8");
-const truth = JSON.parse(readFileSync(join(CORPUS, "jixian-2020.truth.json"), "utf8")) as Record<string, unknown>;
+const seed = corpusText("jixian-2020.txt");
+const truth = corpusJson<Record<string, unknown>>("jixian-2020.truth.json");
 
 async function extract(text: string): Promise<ReportRecord> {
   return extractReport({ bytes: Buffer.from(text), name: "variant.txt" });
@@ -27,7 +26,7 @@ const expected = { activeDisclosure: truth.activeDisclosure, applications: truth
 /** Table 三 rows: "label v1 … v7" lines of the seed. */
 const ROW = /^(.*?[^\d\s])\s+((?:\d+\s+){6}\d+)\s*$/gm;
 
-describe("text variants of the seed", () => {
+describeCorpus("text variants of the seed", () => {
   it("CRLF line endings and no blank lines", async () => {
     expect(tables(await extract(seed.replace(/\n+/g, "\r\n")))).toEqual(expected);
   });
@@ -79,14 +78,28 @@ describe("text variants of the seed", () => {
     expect(r.applications?.newReceived.total).toBeNull();
   });
 
-  it("a row printing only 自然人 and 总计 (法人 block blank) places them by the row identity", async () => {
+  it("a row printing two values that fit several columns is left null and flagged, with the printed values kept", async () => {
+    // "18 18": 18 fits any of the six applicant columns beside 总计 18, and the column
+    // identities do not single one out (本年新收 is 16 + 2 in the truth): never guessed.
     const variant = seed.replace("一、本年新收政府信息公开申请数量 16 2 0 0 0 0 18", "一、本年新收政府信息公开申请数量 18 18");
     const r = await extract(variant);
-    expect(r.applications?.newReceived).toMatchObject({ naturalPerson: 18, commercialEnterprise: null, total: 18 });
+    expect(r.applications?.newReceived).toEqual({ naturalPerson: null, commercialEnterprise: null, researchInstitution: null, socialWelfareOrganization: null, legalServiceInstitution: null, otherOrganization: null, total: null });
+    const issue = r.issues.find((i) => i.path === "applications.newReceived");
+    expect(issue).toMatchObject({ code: "CELLS_AMBIGUOUS", severity: "error", actual: "18 18" });
+    expect(r.issues.some((i) => i.code === "CELLS_PLACED" && i.path === "applications.newReceived")).toBe(false);
+  });
+
+  it("a row printing only its non-zero cells is placed when the row and column identities leave one placement", async () => {
+    // "16 2 18": 15 placements fit the row total; only 自然人 16, 商业企业 2 makes each column add up to （七）总计.
+    const variant = seed.replace("（一）予以公开 16 2 0 0 0 0 18", "（一）予以公开 16 2 18");
+    const r = await extract(variant);
+    expect(r.applications?.granted).toEqual({ naturalPerson: 16, commercialEnterprise: 2, researchInstitution: null, socialWelfareOrganization: null, legalServiceInstitution: null, otherOrganization: null, total: 18 });
+    expect(r.issues).toContainEqual(expect.objectContaining({ code: "CELLS_PLACED", path: "applications.granted", actual: "16 2 18" }));
+    expect(r.issues.filter((i) => i.severity === "error")).toEqual([]);
   });
 });
 
-describe("crawler text dumps with every table row glued together (page.txt)", () => {
+describeCorpus("crawler text dumps with every table row glued together (page.txt)", () => {
   it.each(["pingtan-2021", "pingtan-2023", "pingtan-2025"])("%s: tables 三 and 四 split by their identities, table 二's ambiguous row flagged", async (id) => {
     const { htmlToLayout } = await import("../src/sources/html.js");
     const { lines, title } = htmlToLayout(readFileSync(join(CORPUS, `${id}.html`), "utf8"));

@@ -9,6 +9,7 @@ type Command = { help: string; run: (argv: string[]) => Promise<number> };
 const COMMANDS: Record<string, () => Promise<Command>> = {
   extract: () => import("./commands/extract.js"),
   schema: () => import("./commands/schema.js"),
+  codebook: () => import("./commands/codebook.js"),
   eval: () => import("./commands/eval.js"),
   ingest: () => import("./commands/ingest.js"),
   worker: () => import("./commands/worker.js"),
@@ -21,6 +22,7 @@ const USAGE = `nianbao — government information-disclosure annual reports (政
 Usage:
   nianbao extract FILE... [--out DIR]   extract report records (PDF, HTML, text)
   nianbao schema                        print the record's JSON Schema
+  nianbao codebook [--format md|json|csv]  the data dictionary of every table cell
   nianbao eval DIR [--truth DIR]        score extraction against truth files
   nianbao ingest PATH... [--no-wait]    submit files, directories, globs, zips to the queue
   nianbao worker                        run a queue worker (Redis: REDIS_URL, store: DATA_DIR)

@@ -5,6 +5,9 @@
  * "uncertainCells"/"ambiguousInDocument" are not scored; a template-less truth adds
  * "tables.absent" (the record must carry no table numbers either).
  */
+import type { Issue } from "../model/issue.js";
+import { issuesNaming } from "../validate/flags.js";
+
 const SCORED = ["activeDisclosure", "applications", "reviewLitigation"] as const;
 
 type Doc = Record<string, unknown> | null;
@@ -35,6 +38,8 @@ export interface WrongCell {
   path: string;
   expected: unknown;
   actual: unknown;
+  /** An issue of the record names the cell, its row or its column: a reviewer is sent there. */
+  flagged: boolean;
 }
 
 export interface PairScore {
@@ -43,6 +48,8 @@ export interface PairScore {
   nonzero: number;
   nonzeroCorrect: number;
   wrong: WrongCell[];
+  /** Wrong cells no issue names: the worst kind of error. */
+  silent: number;
 }
 
 export function scorePair(record: Doc, truth: Record<string, unknown>): PairScore {
@@ -63,6 +70,7 @@ export function scorePair(record: Doc, truth: Record<string, unknown>): PairScor
     got.set("meta.template", meta(record).template);
     if (templateless) got.set("tables.absent", !SCORED.some((k) => hasNumber(record[k])));
   }
+  const issues = (record?.issues ?? []) as Issue[];
   const wrong: WrongCell[] = [];
   let nonzero = 0;
   let nonzeroCorrect = 0;
@@ -72,9 +80,9 @@ export function scorePair(record: Doc, truth: Record<string, unknown>): PairScor
       nonzero++;
       if (ok) nonzeroCorrect++;
     }
-    if (!ok) wrong.push({ path, expected: value, actual: got.has(path) ? got.get(path) : "(missing)" });
+    if (!ok) wrong.push({ path, expected: value, actual: got.has(path) ? got.get(path) : "(missing)", flagged: record !== null && issuesNaming(path, issues).length > 0 });
   }
-  return { cells: want.size, correct: want.size - wrong.length, nonzero, nonzeroCorrect, wrong };
+  return { cells: want.size, correct: want.size - wrong.length, nonzero, nonzeroCorrect, wrong, silent: wrong.filter((w) => !w.flagged).length };
 }
 
 export interface ScoreSummary {
@@ -85,12 +93,14 @@ export interface ScoreSummary {
   accuracy: number;
   nonzero: number;
   nonzeroCorrect: number;
+  /** Wrong cells that no issue names. */
+  silent: number;
   rows: ({ id: string; missing: boolean } & PairScore)[];
 }
 
 export function summarize(pairs: { id: string; record: Doc; truth: Record<string, unknown> }[]): ScoreSummary {
   const rows = pairs.map((p) => ({ id: p.id, missing: p.record === null, ...scorePair(p.record, p.truth) }));
-  const total = (k: "cells" | "correct" | "nonzero" | "nonzeroCorrect") => rows.reduce((s, r) => s + r[k], 0);
+  const total = (k: "cells" | "correct" | "nonzero" | "nonzeroCorrect" | "silent") => rows.reduce((s, r) => s + r[k], 0);
   const cells = total("cells");
   const correct = total("correct");
   return {
@@ -101,6 +111,7 @@ export function summarize(pairs: { id: string; record: Doc; truth: Record<string
     accuracy: cells ? correct / cells : 0,
     nonzero: total("nonzero"),
     nonzeroCorrect: total("nonzeroCorrect"),
+    silent: total("silent"),
     rows,
   };
 }
@@ -109,12 +120,12 @@ export function formatSummary(s: ScoreSummary): string {
   const lines: string[] = [];
   for (const r of s.rows) {
     lines.push(`${r.id}: ${r.missing ? "NO RECORD " : ""}${r.correct}/${r.cells}`);
-    for (const w of r.wrong.slice(0, 12)) lines.push(`    ${w.path}: expected ${JSON.stringify(w.expected)}, got ${JSON.stringify(w.actual)}`);
+    for (const w of r.wrong.slice(0, 12)) lines.push(`    ${w.path}: expected ${JSON.stringify(w.expected)}, got ${JSON.stringify(w.actual)}${w.flagged ? " (flagged)" : " (SILENT)"}`);
     if (r.wrong.length > 12) lines.push(`    … ${r.wrong.length - 12} more`);
   }
   const nz = s.nonzero ? ((s.nonzeroCorrect / s.nonzero) * 100).toFixed(2) : "n/a";
   lines.push(
-    `cell accuracy ${(s.accuracy * 100).toFixed(2)}% (${s.correct}/${s.cells}), non-zero cells ${nz}% (${s.nonzeroCorrect}/${s.nonzero}), reports exact ${s.perfect}/${s.reports}`,
+    `cell accuracy ${(s.accuracy * 100).toFixed(2)}% (${s.correct}/${s.cells}), non-zero cells ${nz}% (${s.nonzeroCorrect}/${s.nonzero}), reports exact ${s.perfect}/${s.reports}, wrong cells no issue names ${s.silent}`,
   );
   return lines.join("\n");
 }

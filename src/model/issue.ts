@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { IDENTITY_CODES } from "../definition/index.js";
 
 /**
  * Issue codes a record can carry. Validation never rejects a report: what fails is
@@ -15,10 +16,9 @@ export const ISSUE_CODES = {
   CELL_UNPARSED: "a cell's text is not a number; the value is null",
   UNIT_CONVERTED: "a cell printed a unit other than the column's; the value was converted",
   MIXED_TEMPLATE: "tables of the report follow different template versions",
-  IDENTITY_ROW_TOTAL: "table 三: 总计 differs from the sum of the six applicant columns",
-  IDENTITY_BALANCE: "table 三: 本年新收 + 上年结转 differs from （七）总计 + 结转下年度",
-  IDENTITY_OUTCOMES: "table 三: （七）总计 differs from the sum of the outcome rows",
-  IDENTITY_REVIEW_TOTAL: "table 四: 总计 differs from 维持 + 纠正 + 其他 + 尚未审结",
+  TEMPLATE_UNDECIDED: "a table prints nothing that tells its template version; what depends on the version is not guessed",
+  // The identities' codes come with the identities, from the template definition.
+  ...IDENTITY_CODES,
   IDENTITY_SUSPECT_CELL: "the cell where a failed row identity and a failed column identity cross",
   SCHEMA_VIOLATION: "a value breaks the record schema (e.g. a negative count)",
   OCR_FAILED: "a page could not be read by OCR (time cap, engine error); its content is missing",

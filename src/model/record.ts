@@ -1,125 +1,94 @@
 /**
- * The report record as zod schemas: the single source of the TypeScript types and
- * of the published JSON Schema (`nianbao schema`). Shape and key names follow
- * shared/spec/report-schema.md exactly; fields beyond the contract are marked as such.
+ * The report record as zod schemas: the single source of the TypeScript types and of
+ * the published JSON Schema (`nianbao schema`). The three tables are built from the
+ * template definition (src/definition), so their keys, titles and value types are
+ * the definition's; shape and key names follow shared/spec/report-schema.md exactly,
+ * and fields beyond the contract are marked as such.
  */
 import { z } from "zod";
-import {
-  ACTIVE_DISCLOSURE,
-  AMOUNT_UNITS,
-  APPLICANT_COLUMNS,
-  APPLICATION_ROWS,
-  REVIEW_COLUMNS,
-  REVIEW_GROUPS,
-} from "./vocabulary.js";
+import { AMOUNT_UNITS, CHAPTERS, TEMPLATE_2019, TEMPLATE_2021, type ColumnDef, type RowDef, type TableDef, type ValueType } from "../definition/index.js";
 import { Issue } from "./issue.js";
 import { Provenance } from "./provenance.js";
 
-/** A count: a non-negative integer, or null where the cell is blank or a dash. */
-const count = (label: string) => z.number().int().nonnegative().nullable().meta({ title: label });
+// ---- cells, rows and tables from the definition ------------------------------------
 
-/** Builds a strict object whose keys (and titles) come from a label table. */
-function objectOf<K extends string, S extends z.ZodType>(labels: Readonly<Record<K, string>>, make: (label: string) => S) {
-  const shape = {} as Record<K, S>;
-  for (const key of Object.keys(labels) as K[]) shape[key] = make(labels[key]);
-  return z.strictObject(shape);
+/** Printed or converted amount: `{ value, unit }` (采购总金额). */
+export const Amount = z.strictObject({
+  value: z.number().nonnegative().nullable(),
+  unit: z.enum(AMOUNT_UNITS).nullable().meta({ description: "as printed in the cell or the column header; null if none is printed" }),
+});
+export type Amount = z.infer<typeof Amount>;
+
+type NumberCell = z.ZodNullable<z.ZodNumber>;
+type CellSchema<T extends ValueType> = T extends "amount" ? typeof Amount : NumberCell;
+
+function cellSchema(column: ColumnDef): NumberCell | typeof Amount {
+  switch (column.type) {
+    case "count":
+      return z.number().int().nonnegative().nullable().meta({ title: column.label });
+    case "signedCount":
+      return z.number().int().nullable().meta({ title: column.label, description: "signed: 增 → positive, 减 → negative" });
+    case "decimal":
+      return z.number().nonnegative().nullable().meta({ title: column.label, description: `in ${column.unit ?? "the column's unit"}` });
+    case "amount":
+      return Amount.meta({ title: column.label });
+  }
 }
+
+type ColumnsShape<C extends readonly ColumnDef[]> = { [K in C[number] as K["key"]]: CellSchema<K["type"]> };
+type RowColumns<T extends TableDef, R extends RowDef> = R["columns"] extends readonly ColumnDef[] ? R["columns"] : T["columns"] extends readonly ColumnDef[] ? T["columns"] : never;
+type TableShape<T extends TableDef> = { [R in T["rows"][number] as R["key"]]: z.ZodObject<ColumnsShape<RowColumns<T, R>>, z.core.$strict> };
+export type TableSchema<T extends TableDef> = z.ZodObject<TableShape<T>, z.core.$strict>;
+
+/** A row's full printed label: its group labels and its own. */
+export function rowTitle(row: RowDef): string {
+  return [...(row.groups ?? []), row.label].join(" ");
+}
+
+/**
+ * A strict object per row (its columns), in a strict object per table (its rows). A
+ * column's schema is made once and shared by the rows that print it: building zod
+ * schemas is a good part of a fresh process's start.
+ */
+const cells = new Map<ColumnDef, NumberCell | typeof Amount>();
+function tableSchema<T extends TableDef>(table: T, title: string): TableSchema<T> {
+  const cell = (c: ColumnDef) => cells.get(c) ?? cells.set(c, cellSchema(c)).get(c)!;
+  const rows: Record<string, z.ZodType> = {};
+  for (const row of table.rows) {
+    const columns = row.columns ?? table.columns ?? [];
+    rows[row.key] = z.strictObject(Object.fromEntries(columns.map((c) => [c.key, cell(c)]))).meta({ title: rowTitle(row) });
+  }
+  return z.strictObject(rows).meta({ title }) as unknown as TableSchema<T>;
+}
+
+const t19 = TEMPLATE_2019.tables;
+const t21 = TEMPLATE_2021.tables;
 
 // ---- table 二 · 主动公开政府信息情况 -------------------------------------------------
 
-const ad19 = ACTIVE_DISCLOSURE["2019"];
-const ad21 = ACTIVE_DISCLOSURE["2021"];
-
-/** 本年增/减: signed (增 113 → 113, 减 4 → -4). */
-const change = z.number().int().nullable().meta({ title: "本年增/减", description: "signed: 增 → positive, 减 → negative" });
-
-export const Amount = z
-  .strictObject({
-    value: z.number().nonnegative().nullable(),
-    unit: z.enum(AMOUNT_UNITS).nullable().meta({ description: "as printed in the cell or the column header; null if none is printed" }),
-  })
-  .meta({ title: "采购总金额" });
-export type Amount = z.infer<typeof Amount>;
-
-const published2019 = (label: string) =>
-  z.strictObject({
-    newlyMade: count(ad19.regulations.fields.newlyMade),
-    newlyPublished: count(ad19.regulations.fields.newlyPublished),
-    totalPublished: count(ad19.regulations.fields.totalPublished),
-  }).meta({ title: label });
-
-const items2019 = (label: string) =>
-  z.strictObject({
-    previousYear: count(ad19.licensing.fields.previousYear),
-    change,
-    decisions: count(ad19.licensing.fields.decisions),
-  }).meta({ title: label });
-
-export const ActiveDisclosure2019 = z
-  .strictObject({
-    regulations: published2019(ad19.regulations.label),
-    normativeDocuments: published2019(ad19.normativeDocuments.label),
-    licensing: items2019(ad19.licensing.label),
-    otherServices: items2019(ad19.otherServices.label),
-    penalty: items2019(ad19.penalty.label),
-    coercion: items2019(ad19.coercion.label),
-    fees: z.strictObject({ previousYear: count(ad19.fees.fields.previousYear), change }).meta({ title: ad19.fees.label }),
-    procurement: z
-      .strictObject({ projects: count(ad19.procurement.fields.projects), amount: Amount })
-      .meta({ title: ad19.procurement.label }),
-  })
-  .meta({ title: "主动公开政府信息情况 (2019 template)" });
+export const ActiveDisclosure2019 = tableSchema(t19.activeDisclosure, `${t19.activeDisclosure.title} (2019 template)`);
+export const ActiveDisclosure2021 = tableSchema(t21.activeDisclosure, `${t21.activeDisclosure.title} (2021 template)`);
 export type ActiveDisclosure2019 = z.infer<typeof ActiveDisclosure2019>;
-
-const issued2021 = (label: string) =>
-  z.strictObject({
-    issued: count(ad21.regulations.fields.issued),
-    repealed: count(ad21.regulations.fields.repealed),
-    inForce: count(ad21.regulations.fields.inForce),
-  }).meta({ title: label });
-
-const decisions2021 = (label: string) => z.strictObject({ decisions: count(ad21.licensing.fields.decisions) }).meta({ title: label });
-
-export const ActiveDisclosure2021 = z
-  .strictObject({
-    regulations: issued2021(ad21.regulations.label),
-    normativeDocuments: issued2021(ad21.normativeDocuments.label),
-    licensing: decisions2021(ad21.licensing.label),
-    penalty: decisions2021(ad21.penalty.label),
-    coercion: decisions2021(ad21.coercion.label),
-    fees: z
-      .strictObject({ amountWanYuan: z.number().nonnegative().nullable().meta({ title: ad21.fees.fields.amountWanYuan }) })
-      .meta({ title: ad21.fees.label }),
-  })
-  .meta({ title: "主动公开政府信息情况 (2021 template)" });
 export type ActiveDisclosure2021 = z.infer<typeof ActiveDisclosure2021>;
 
 // ---- table 三 · 收到和处理政府信息公开申请情况 -------------------------------------------
 
-export const ApplicationRowValues = objectOf(APPLICANT_COLUMNS, count);
-export type ApplicationRowValues = z.infer<typeof ApplicationRowValues>;
-
-/** Table 三 with the single （六）其他处理 row (2019 form: 23 rows). */
-export const Applications2019 = objectOf(APPLICATION_ROWS["2019"], (label) => ApplicationRowValues.meta({ title: label })).meta({
-  title: "收到和处理政府信息公开申请情况 (single （六）其他处理 row)",
-});
+/** Table 三 with the single （六） row (2019 form: 23 rows). */
+export const Applications2019 = tableSchema(t19.applications, `${t19.applications.title} (2019 form: one （六） row)`);
 /** Table 三 with the three （六） rows (2021 form: 25 rows). */
-export const Applications2021 = objectOf(APPLICATION_ROWS["2021"], (label) => ApplicationRowValues.meta({ title: label })).meta({
-  title: "收到和处理政府信息公开申请情况 (three （六） rows)",
-});
+export const Applications2021 = tableSchema(t21.applications, `${t21.applications.title} (2021 form: three （六） rows)`);
 export const Applications = z.union([Applications2019, Applications2021]);
 export type Applications2019 = z.infer<typeof Applications2019>;
 export type Applications2021 = z.infer<typeof Applications2021>;
 export type Applications = z.infer<typeof Applications>;
+export type ApplicationRowValues = Applications2021["granted"];
 
 // ---- table 四 · 政府信息公开行政复议、行政诉讼情况 ------------------------------------------
 
-export const ReviewGroupValues = objectOf(REVIEW_COLUMNS, count);
-export type ReviewGroupValues = z.infer<typeof ReviewGroupValues>;
-export const ReviewLitigation = objectOf(REVIEW_GROUPS, (label) => ReviewGroupValues.meta({ title: label })).meta({
-  title: "政府信息公开行政复议、行政诉讼情况",
-});
+// Both versions print table 四 alike (a test holds them to it): one schema.
+export const ReviewLitigation = tableSchema(t21.reviewLitigation, t21.reviewLitigation.title);
 export type ReviewLitigation = z.infer<typeof ReviewLitigation>;
+export type ReviewGroupValues = ReviewLitigation["review"];
 
 // ---- the record ------------------------------------------------------------------
 
@@ -143,10 +112,11 @@ const metaBase = {
   year: z.number().int().min(1990).max(2100).nullable().meta({ description: "the statistics year, not the publication year" }),
 };
 
+const chapterTitle = (section: string) => CHAPTERS.find((c) => "section" in c && c.section === section)?.title ?? undefined;
 export const Sections = z.object({
-  overview: z.string().nullable().meta({ description: "一、总体情况" }),
-  problems: z.string().nullable().meta({ description: "五、存在的主要问题及改进情况" }),
-  other: z.string().nullable().meta({ description: "六、其他需要报告的事项" }),
+  overview: z.string().nullable().meta({ description: chapterTitle("overview") }),
+  problems: z.string().nullable().meta({ description: chapterTitle("problems") }),
+  other: z.string().nullable().meta({ description: chapterTitle("other") }),
 });
 export type Sections = z.infer<typeof Sections>;
 
@@ -173,13 +143,17 @@ export const ReportRecord2021 = z.object({
   applications: Applications.nullable(),
   reviewLitigation: ReviewLitigation.nullable(),
 });
-/** Reports outside the templates (before 2019): text and metadata, no table numbers. */
+/**
+ * No template version: a report from before 2019 (free-form tables: `UNSUPPORTED_TEMPLATE`,
+ * no table numbers), or tables that do not show their version (`TEMPLATE_UNDECIDED`):
+ * table 二's fields depend on the version and stay out; tables 三 and 四 may be read.
+ */
 export const ReportRecordUnsupported = z.object({
   ...common,
   meta: z.object({ ...metaBase, template: z.null() }),
   activeDisclosure: z.null(),
-  applications: z.null(),
-  reviewLitigation: z.null(),
+  applications: Applications.nullable(),
+  reviewLitigation: ReviewLitigation.nullable(),
 });
 
 /** A report record; `meta.template` says which variant (the version of table 二). */

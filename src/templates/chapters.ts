@@ -5,7 +5,7 @@
 import type { LayoutLine } from "../model/layout.js";
 import { lineText } from "../model/layout.js";
 import type { Sections } from "../model/record.js";
-import { CHAPTER_CUES, CHAPTER_HEADING, type ChapterKind } from "./labels.js";
+import { CHAPTER_HEADING, CHAPTER_KINDS, chapterCues, type ChapterKind } from "../definition/index.js";
 import { compact, tidyCjkSpaces } from "./_shared/text.js";
 
 export interface Heading {
@@ -13,7 +13,7 @@ export interface Heading {
   line: number;
 }
 
-const ORDER: ChapterKind[] = ["overview", "active", "applications", "review", "problems", "other", "appendix"];
+const CUES = chapterCues();
 
 /** Every line that reads as a chapter heading, in document order. */
 export function findHeadings(lines: LayoutLine[]): Heading[] {
@@ -24,7 +24,7 @@ export function findHeadings(lines: LayoutLine[]): Heading[] {
     const m = CHAPTER_HEADING.exec(text);
     if (!m) return;
     const title = m[1]!;
-    const kind = ORDER.find((k) => CHAPTER_CUES[k].test(title));
+    const kind = CHAPTER_KINDS.find((k) => CUES[k].test(title));
     if (kind) headings.push({ kind, line: index });
   });
   return headings;

@@ -2,15 +2,15 @@
  * Template parsing: a layout document → the record's meta, tables and sections, with
  * the issues met on the way and where every value came from.
  */
+import { OTHER_HANDLING, TEMPLATES, type TableKey, type TemplateVersion } from "../definition/index.js";
 import type { Issue } from "../model/issue.js";
 import type { LayoutDocument } from "../model/layout.js";
 import { lineText } from "../model/layout.js";
 import type { Provenance } from "../model/provenance.js";
 import type { ActiveDisclosure2019, ActiveDisclosure2021, Applications, ReviewLitigation, Sections } from "../model/record.js";
-import type { TemplateVersion } from "../model/vocabulary.js";
 import { extractSections, findHeadings, type Heading } from "./chapters.js";
 import { readMeta } from "./meta.js";
-import { findRegions, type TableId } from "./regions.js";
+import { findRegions } from "./regions.js";
 import { parseActiveDisclosure, type ActiveDisclosureResult } from "./table2.js";
 import { parseApplications, type ApplicationsResult } from "./table3.js";
 import { parseReviewLitigation } from "./table4.js";
@@ -27,18 +27,16 @@ export interface ParsedReport {
   provenance: Provenance;
 }
 
-const TABLE_NAMES: Record<TableId, string> = {
-  active: "table 二 (主动公开政府信息情况)",
-  applications: "table 三 (收到和处理政府信息公开申请情况)",
-  review: "table 四 (政府信息公开行政复议、行政诉讼情况)",
+const tableName = (id: TableKey) => {
+  const def = TEMPLATES["2021"].tables[id];
+  return `table ${def.number} (${def.title})`;
 };
-const TABLE_PATHS: Record<TableId, string> = { active: "activeDisclosure", applications: "applications", review: "reviewLitigation" };
 
 /** Tries each candidate region of a table until one parses; keeps that attempt's issues and provenance. */
 function parseTable<T>(
   doc: LayoutDocument,
   headings: Heading[],
-  id: TableId,
+  id: TableKey,
   parse: (rows: TableRow[], regionText: string, out: Collector) => T | null,
 ): { result: T; out: Collector } | null {
   for (const region of findRegions(doc.lines, headings, id)) {
@@ -90,9 +88,10 @@ export function parseReport(doc: LayoutDocument): ParsedReport {
     return report;
   }
 
-  const active = parseTable<ActiveDisclosureResult>(doc, headings, "active", (rows, text, out) => parseActiveDisclosure(rows, text, meta.year, out));
-  const applications = parseTable<ApplicationsResult>(doc, headings, "applications", (rows, _text, out) => parseApplications(rows, out));
-  const review = parseTable<ReviewLitigation>(doc, headings, "review", (rows, _text, out) => parseReviewLitigation(rows, out));
+  const active = parseTable<ActiveDisclosureResult>(doc, headings, "activeDisclosure", (rows, text, out) => parseActiveDisclosure(rows, text, out));
+  const activeVersion = active?.result.version ?? null;
+  const applications = parseTable<ApplicationsResult>(doc, headings, "applications", (rows, _text, out) => parseApplications(rows, out, activeVersion));
+  const review = parseTable<ReviewLitigation>(doc, headings, "reviewLitigation", (rows, _text, out) => parseReviewLitigation(rows, out));
 
   if (!active && !applications && !review) {
     issues.push({
@@ -103,26 +102,58 @@ export function parseReport(doc: LayoutDocument): ParsedReport {
     });
     return report;
   }
-  for (const [id, found] of [["active", active], ["applications", applications], ["review", review]] as const) {
+  for (const [id, found] of [["activeDisclosure", active], ["applications", applications], ["reviewLitigation", review]] as const) {
     if (found) {
       issues.push(...found.out.issues);
       Object.assign(provenance, found.out.provenance);
     } else {
-      issues.push({ code: "TABLE_MISSING", severity: "error", path: TABLE_PATHS[id], message: `${TABLE_NAMES[id]} was not found` });
+      issues.push({ code: "TABLE_MISSING", severity: "error", path: id, message: `${tableName(id)} was not found` });
     }
   }
-  const template = active?.result.version ?? applications?.result.variant ?? (meta.year !== null && meta.year >= 2021 ? "2021" : "2019");
-  if (active && applications && active.result.version !== applications.result.variant) {
-    issues.push({
-      code: "MIXED_TEMPLATE",
-      severity: "info",
-      path: "applications",
-      message: `table 二 follows the ${active.result.version} template, table 三 prints the ${applications.result.variant} form of （六）其他处理`,
-    });
-  }
-  report.meta.template = template;
-  report.activeDisclosure = active?.result.table ?? null;
+  report.meta.template = decideTemplate(active?.result ?? null, applications?.result ?? null, issues);
+  report.activeDisclosure = active?.result.version ? active.result.table : null;
   report.applications = applications?.result.table ?? null;
   report.reviewLitigation = review?.result ?? null;
   return report;
+}
+
+/**
+ * The template version, decided by what the tables print, never by the year: table 二's
+ * own version (its column headers and rows), else the form of table 三's （六） group.
+ * Where nothing printed tells, the record says so and the version stays null.
+ */
+function decideTemplate(active: ActiveDisclosureResult | null, applications: ApplicationsResult | null, issues: Issue[]): TemplateVersion | null {
+  const variant = applications?.variant ?? null;
+  if (active && active.version === null) {
+    issues.push({
+      code: "TEMPLATE_UNDECIDED",
+      severity: "error",
+      path: "activeDisclosure",
+      message: "table 二 prints neither column headers nor rows that only one template version has, and its fields differ between the versions: its values are not placed",
+      actual: active.printed,
+    });
+  }
+  if (active?.version) {
+    if (variant && variant !== active.version) {
+      issues.push({
+        code: "MIXED_TEMPLATE",
+        severity: "info",
+        path: "applications",
+        message: `table 二 follows the ${active.version} template, table 三 prints the ${variant} form of ${OTHER_HANDLING}`,
+      });
+    }
+    return active.version;
+  }
+  if (variant === "2019") {
+    // A 2021 report can still print the old single （六） row (MIXED_TEMPLATE): the form is evidence, not proof.
+    issues.push({
+      code: "TEMPLATE_UNDECIDED",
+      severity: "warning",
+      path: "meta.template",
+      message: `table 二 does not tell its version; meta.template is the form of table 三's ${OTHER_HANDLING} group (2019), which some 2021 reports still print`,
+    });
+  }
+  if (variant) return variant;
+  issues.push({ code: "TEMPLATE_UNDECIDED", severity: "error", path: "meta.template", message: "no table prints what tells its template version; meta.template is left null" });
+  return null;
 }

@@ -1,7 +1,7 @@
 /** Title, organ and statistics year of a report. */
 import type { LayoutLine } from "../model/layout.js";
 import { lineText } from "../model/layout.js";
-import { TABLE_TEXT } from "./labels.js";
+import { tableText } from "../definition/index.js";
 import { compact } from "./_shared/text.js";
 
 export interface ReportMeta {
@@ -106,6 +106,6 @@ const PREFACE = /信息公开条例.{0,120}?(?:本报告|本年度报告|年度�
 export function looksLikeReport(lines: LayoutLine[]): boolean {
   const texts = lines.map((l) => arabicYears(compact(lineText(l, ""))));
   const text = texts.join("");
-  if (TABLE_TEXT.applications(text) || TABLE_TEXT.review(text) || PREFACE.test(text)) return true;
+  if (tableText("applications", text) || tableText("reviewLitigation", text) || PREFACE.test(text)) return true;
   return texts.some((_, i) => TITLE_ANYWHERE.test(texts.slice(i, i + 3).join("")));
 }

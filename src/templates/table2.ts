@@ -1,9 +1,19 @@
 /** Table 二 · 主动公开政府信息情况 → `activeDisclosure`, in either template version. */
+import {
+  columnsOf,
+  rowCues,
+  rowNames,
+  TEMPLATE_VERSIONS,
+  TEMPLATES,
+  unionRows,
+  versionMarkers,
+  type AmountUnit,
+  type ColumnDef,
+  type TemplateVersion,
+} from "../definition/index.js";
 import type { ActiveDisclosure2019, ActiveDisclosure2021 } from "../model/record.js";
-import { ACTIVE_DISCLOSURE, type AmountUnit, type TemplateVersion } from "../model/vocabulary.js";
-import { ACTIVE_ROW_CUES, ACTIVE_ROW_NAMES, ACTIVE_TEMPLATE_MARKERS, type ActiveRowKey } from "./labels.js";
 import { cueHits } from "./_shared/align.js";
-import { headerUnit, toWanYuan } from "./_shared/codecs.js";
+import { convertAmount, headerUnit } from "./_shared/codecs.js";
 import { Collector, numberOf } from "./_shared/collector.js";
 import { columnAnchors, placeValues } from "./_shared/place.js";
 import type { TableRow, ValueCell } from "./_shared/rows.js";
@@ -11,30 +21,43 @@ import { closestName, compact } from "./_shared/text.js";
 
 export type ActiveDisclosureResult =
   | { version: "2019"; table: ActiveDisclosure2019 }
-  | { version: "2021"; table: ActiveDisclosure2021 };
+  | { version: "2021"; table: ActiveDisclosure2021 }
+  /** The table prints nothing that tells its version: its values are not placed. */
+  | { version: null; printed: string };
 
-const ACTIVE_KEYS = Object.keys(ACTIVE_ROW_CUES) as ActiveRowKey[];
+const ROWS = unionRows("activeDisclosure");
+const KEYS = ROWS.map((r) => r.key);
+const CUES = rowCues(ROWS);
+const NAMES = rowNames(ROWS);
+const MARKERS = versionMarkers("activeDisclosure");
 
 /** The row a label names: the cue that ends last (after any header text that preceded it). */
-function rowKey(label: string): ActiveRowKey | undefined {
-  return cueHits(label, ACTIVE_KEYS, ACTIVE_ROW_CUES).best ?? (label.length >= 3 && label.length <= 14 ? closestName(label, ACTIVE_ROW_NAMES, ACTIVE_KEYS) : undefined);
+function rowKey(label: string): string | undefined {
+  return cueHits(label, KEYS, CUES).best ?? (label.length >= 3 && label.length <= 14 ? closestName(label, NAMES, KEYS) : undefined);
 }
 
-/** The version whose own column headers the table prints; row shapes and the year break ties. */
-function detectVersion(header: string, rows: Map<ActiveRowKey, TableRow>, year: number | null): TemplateVersion {
-  const hits = (v: TemplateVersion) => ACTIVE_TEMPLATE_MARKERS[v].filter((re) => re.test(header)).length;
-  const h19 = hits("2019");
-  const h21 = hits("2021");
+/**
+ * The version the table's own print shows: the column headers and rows that only one
+ * version has, else a row printing more values than the other version has columns for
+ * it. Fewer values prove nothing (blank cells vanish from text), and the year is no
+ * evidence: `null` when the print does not tell.
+ */
+function detectVersion(header: string, rows: Map<string, TableRow>): TemplateVersion | null {
+  const hits = (v: TemplateVersion) => MARKERS[v].filter((re) => re.test(header)).length;
+  const [h19, h21] = [hits("2019"), hits("2021")];
   if (h19 !== h21) return h19 > h21 ? "2019" : "2021";
-  if (rows.has("otherServices") || rows.has("procurement")) return "2019";
-  const licensing = rows.get("licensing")?.values.length;
-  if (licensing === 3) return "2019";
-  if (licensing === 1) return "2021";
-  return year !== null && year <= 2020 ? "2019" : "2021";
+  const possible = TEMPLATE_VERSIONS.filter((v) => {
+    const table = TEMPLATES[v].tables.activeDisclosure;
+    return [...rows].every(([key, row]) => {
+      const def = table.rows.find((r) => r.key === key);
+      return def !== undefined && row.values.filter((c) => c.reading.kind !== "blank").length <= columnsOf(table, def).length;
+    });
+  });
+  return possible.length === 1 ? possible[0]! : null;
 }
 
-export function parseActiveDisclosure(rows: TableRow[], headerText: string, year: number | null, out: Collector): ActiveDisclosureResult | null {
-  const byKey = new Map<ActiveRowKey, TableRow>();
+export function parseActiveDisclosure(rows: TableRow[], headerText: string, out: Collector): ActiveDisclosureResult | null {
+  const byKey = new Map<string, TableRow>();
   for (const row of rows) {
     const key = rowKey(compact(row.label));
     if (!key) {
@@ -47,63 +70,65 @@ export function parseActiveDisclosure(rows: TableRow[], headerText: string, year
   }
   if (byKey.size < 2) return null;
   const header = compact(headerText);
-  const version = detectVersion(header, byKey, year);
-  const spec = ACTIVE_DISCLOSURE[version] as Record<string, { label: string; fields: Record<string, string> }>;
+  const version = detectVersion(header, byKey);
+  if (version === null) return { version, printed: [...byKey.values()].map((r) => `${r.label} ${r.values.map((v) => v.text).join(" ")}`).join("; ") };
+  const def = TEMPLATES[version].tables.activeDisclosure;
 
   // Rows with the same columns (e.g. the three-column sub-tables) share column positions.
   const anchorsFor = (n: number) =>
     columnAnchors(
-      [...byKey.entries()].filter(([k]) => spec[k] && Object.keys(spec[k].fields).length === n).map(([, r]) => r.values),
+      [...byKey.entries()].filter(([k]) => def.rows.some((r) => r.key === k && columnsOf(def, r).length === n)).map(([, r]) => r.values),
       n,
     );
-  const procurementUnit = headerUnit(/采购总金额[^0-9]{0,12}/.exec(header)?.[0] ?? "");
-  const feeUnit = headerUnit(/收费金额[^0-9]{0,12}/.exec(header)?.[0] ?? "") ?? "万元";
 
   const table: Record<string, Record<string, unknown>> = {};
-  for (const [key, { fields }] of Object.entries(spec)) {
-    const fieldKeys = Object.keys(fields);
-    const record: Record<string, unknown> = Object.fromEntries(fieldKeys.map((f) => [f, f === "amount" ? { value: null, unit: null } : null]));
-    table[key] = record;
-    const row = byKey.get(key as ActiveRowKey);
+  for (const rowDef of def.rows) {
+    const columns = columnsOf(def, rowDef);
+    const record: Record<string, unknown> = Object.fromEntries(columns.map((c) => [c.key, c.type === "amount" ? { value: null, unit: null } : null]));
+    table[rowDef.key] = record;
+    const row = byKey.get(rowDef.key);
     if (!row) {
-      out.issue("ROW_MISSING", "error", `activeDisclosure.${key}`, `table 二 row ${key} was not found`);
+      out.issue("ROW_MISSING", "error", `activeDisclosure.${rowDef.key}`, `table 二 row ${rowDef.key} (${rowDef.label}) was not found`);
       continue;
     }
-    const placed = placeValues(row.values, fieldKeys.length, anchorsFor(fieldKeys.length));
+    const placed = placeValues(row.values, columns.length, anchorsFor(columns.length));
     if (!placed.ok) {
-      out.issue("CELLS_AMBIGUOUS", "error", `activeDisclosure.${key}`, `row "${row.label}": ${placed.reason}; values left null`, {
+      out.issue("CELLS_AMBIGUOUS", "error", `activeDisclosure.${rowDef.key}`, `row "${row.label}": ${placed.reason}; values left null`, {
         actual: row.values.map((v) => v.text).join(" "),
       });
       continue;
     }
-    fieldKeys.forEach((field, i) => {
+    columns.forEach((column, i) => {
       const cell = placed.cells[i] ?? null;
-      const path = `activeDisclosure.${key}.${field}`;
+      const path = `activeDisclosure.${rowDef.key}.${column.key}`;
       out.cell(path, cell);
-      record[field] = fieldValue(field, cell, { procurementUnit, feeUnit, path, out });
+      record[column.key] = fieldValue(column, cell, header, path, out);
     });
   }
   for (const key of byKey.keys()) {
-    if (!spec[key]) out.issue("UNKNOWN_LABEL", "warning", "activeDisclosure", `row ${key} belongs to the other template version than this table's (${version})`);
+    if (!def.rows.some((r) => r.key === key)) out.issue("UNKNOWN_LABEL", "warning", "activeDisclosure", `row ${key} belongs to the other template version than this table's (${version})`);
   }
   return version === "2019"
     ? { version, table: table as unknown as ActiveDisclosure2019 }
     : { version, table: table as unknown as ActiveDisclosure2021 };
 }
 
-function fieldValue(
-  field: string,
-  cell: ValueCell | null,
-  ctx: { procurementUnit: AmountUnit | null; feeUnit: AmountUnit; path: string; out: Collector },
-): unknown {
+/** The unit a column's header prints after its name ("采购总金额（万元）"). */
+function columnHeaderUnit(column: ColumnDef, header: string): AmountUnit | null {
+  if (!column.cue) return null;
+  const m = new RegExp(`${column.cue.source}[^0-9]{0,12}`).exec(header);
+  return m ? headerUnit(m[0]) : null;
+}
+
+function fieldValue(column: ColumnDef, cell: ValueCell | null, header: string, path: string, out: Collector): unknown {
   const value = numberOf(cell);
   const unit = cell?.reading.kind === "number" ? cell.reading.unit : null;
-  if (field === "amount") return { value, unit: unit ?? ctx.procurementUnit };
-  if (field === "amountWanYuan") {
-    const printed = unit ?? ctx.feeUnit;
-    if (value === null || printed === "万元") return value;
-    const converted = Math.round(value * toWanYuan(printed) * 1e6) / 1e6;
-    ctx.out.issue("UNIT_CONVERTED", "warning", ctx.path, `fee printed in ${printed}; converted to 万元`, { actual: cell?.text ?? null, expected: converted });
+  if (column.type === "amount") return { value, unit: unit ?? columnHeaderUnit(column, header) };
+  if (column.type === "decimal" && column.unit) {
+    const printed = unit ?? columnHeaderUnit(column, header) ?? column.unit;
+    if (value === null || printed === column.unit) return value;
+    const converted = convertAmount(value, printed, column.unit);
+    out.issue("UNIT_CONVERTED", "warning", path, `printed in ${printed}; converted to ${column.unit}`, { actual: cell?.text ?? null, expected: converted });
     return converted;
   }
   return value;

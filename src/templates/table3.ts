@@ -1,21 +1,22 @@
 /** Table 三 · 收到和处理政府信息公开申请情况 → `applications`. */
+import { columnKeys, OTHER_HANDLING, rowCues, rowKeys, rowNames, TEMPLATE_VERSIONS, TEMPLATES, type TemplateVersion } from "../definition/index.js";
 import type { Applications } from "../model/record.js";
-import { APPLICANT_COLUMN_KEYS, applicationRowKeys, type ApplicationRow, type TemplateVersion } from "../model/vocabulary.js";
-import { APPLICATION_ROW_CUES, APPLICATION_ROW_NAMES } from "./labels.js";
+import { failedEquations } from "../definition/equations.js";
 import { alignRows } from "./_shared/align.js";
 import { Collector, numberOf } from "./_shared/collector.js";
-import { columnAnchors, placeValues } from "./_shared/place.js";
+import { columnAnchors, placeValues, rowIdentityGroups } from "./_shared/place.js";
 import type { TableRow, ValueCell } from "./_shared/rows.js";
-import { checkApplications } from "../validate/identities.js";
 import { compact } from "./_shared/text.js";
 
 export interface ApplicationsResult {
   table: Applications;
-  /** Which form of the （六） group the table prints. */
-  variant: TemplateVersion;
+  /** The form of the （六） group the table prints, or null when its rows do not tell. */
+  variant: TemplateVersion | null;
 }
 
-const ROW_IDENTITY = [{ parts: [0, 1, 2, 3, 4, 5], total: 6 }];
+// Both forms share the columns and the row identity.
+const COLUMNS = columnKeys(TEMPLATES["2021"].tables.applications);
+const ROW_IDENTITY = rowIdentityGroups(TEMPLATES["2021"].tables.applications, COLUMNS);
 
 /**
  * A run of values spanning several rows (a dump that printed one cell per line, or
@@ -23,7 +24,7 @@ const ROW_IDENTITY = [{ parts: [0, 1, 2, 3, 4, 5], total: 6 }];
  * the label, the others are placed by order.
  */
 function cutRuns(rows: TableRow[]): TableRow[] {
-  const width = APPLICANT_COLUMN_KEYS.length;
+  const width = COLUMNS.length;
   return rows.flatMap((row) => {
     const n = row.values.length;
     if (n <= width || n % width !== 0) return [row];
@@ -35,11 +36,11 @@ function cutRuns(rows: TableRow[]): TableRow[] {
 function settleByColumns(table: Record<string, Record<string, number | null>>, open: { key: string; candidates: (ValueCell | null)[][] }[]): (ValueCell | null)[][] | null {
   if (open.length === 0) return null;
   const combinations = open.reduce((n, o) => n * o.candidates.length, 1);
-  if (combinations > 20_000 || !("totalProcessed" in table)) return null;
+  if (combinations > 20_000) return null;
   const trial = structuredClone(table);
   let found: (ValueCell | null)[][] | null = null;
   const choice: (ValueCell | null)[][] = [];
-  const columnsHold = () => checkApplications(trial as unknown as Applications).every((i) => i.code === "IDENTITY_ROW_TOTAL");
+  const columnsHold = () => failedEquations({ applications: trial }).every((f) => f.eq.identity.each !== "column");
   const walk = (i: number): boolean => {
     if (i === open.length) {
       if (!columnsHold()) return true;
@@ -48,7 +49,7 @@ function settleByColumns(table: Record<string, Record<string, number | null>>, o
       return true;
     }
     for (const cells of open[i]!.candidates) {
-      APPLICANT_COLUMN_KEYS.forEach((col, c) => (trial[open[i]!.key]![col] = numberOf(cells[c] ?? null)));
+      COLUMNS.forEach((col, c) => (trial[open[i]!.key]![col] = numberOf(cells[c] ?? null)));
       choice[i] = cells;
       if (!walk(i + 1)) return false;
     }
@@ -57,14 +58,28 @@ function settleByColumns(table: Record<string, Record<string, number | null>>, o
   return walk(0) ? found : null;
 }
 
-export function parseApplications(printed: TableRow[], out: Collector): ApplicationsResult | null {
+/**
+ * @param shape - the form to give the table when its own rows do not tell (table 二's
+ *   version, if known): only which （六） rows stand empty depends on it, never a value.
+ */
+export function parseApplications(printed: TableRow[], out: Collector, shape: TemplateVersion | null = null): ApplicationsResult | null {
   const rows = cutRuns(printed);
   const labels = rows.map((r) => compact(r.label));
-  const tried = (["2021", "2019"] as const).map((variant) => ({ variant, keys: applicationRowKeys(variant), ...alignRows(labels, applicationRowKeys(variant), APPLICATION_ROW_CUES, APPLICATION_ROW_NAMES) }));
-  const best = tried.reduce((a, b) => (b.score > a.score ? b : a));
+  const tried = TEMPLATE_VERSIONS.map((version) => {
+    const def = TEMPLATES[version].tables.applications;
+    return { version, keys: rowKeys(def), ...alignRows(labels, rowKeys(def), rowCues(def.rows), rowNames(def.rows)) };
+  });
+  const bestScore = Math.max(...tried.map((t) => t.score));
+  const winners = tried.filter((t) => t.score === bestScore);
+  // Both forms explain the printed rows equally: the （六） rows are not there to tell.
+  const variant = winners.length === 1 ? winners[0]!.version : null;
+  const best = winners.find((t) => t.version === (variant ?? shape ?? "2021"))!;
   if (best.matches.size < 3) return null;
+  if (variant === null) {
+    out.issue("TEMPLATE_UNDECIDED", "warning", "applications", `table 三 prints no row of the ${OTHER_HANDLING} group, whose form tells the template version; the group's rows are those of the ${best.version} form and stay empty`);
+  }
 
-  const byKey = new Map<ApplicationRow, TableRow>();
+  const byKey = new Map<string, TableRow>();
   for (const [rowIndex, key] of best.matches) byKey.set(key, rows[rowIndex]!);
   const ordered = best.keys.map((k) => byKey.get(k)?.values ?? []);
 
@@ -72,11 +87,11 @@ export function parseApplications(printed: TableRow[], out: Collector): Applicat
   const open: { key: string; row: TableRow; candidates: (ValueCell | null)[][] }[] = [];
   const fill = (key: string, row: TableRow, cells: (ValueCell | null)[], how?: string) => {
     if (how) {
-      out.issue("CELLS_PLACED", "warning", `applications.${key}`, `row "${row.label}" printed ${row.values.length} value(s); placed by ${how}`, {
+      out.issue("CELLS_PLACED", "warning", `applications.${key}`, `row "${row.label}" printed ${row.values.length} value(s); placed by ${how}, the only placement that fits`, {
         actual: row.values.map((v) => v.text).join(" "),
       });
     }
-    APPLICANT_COLUMN_KEYS.forEach((col, i) => {
+    COLUMNS.forEach((col, i) => {
       const cell = cells[i] ?? null;
       table[key]![col] = numberOf(cell);
       out.cell(`applications.${key}.${col}`, cell);
@@ -84,14 +99,13 @@ export function parseApplications(printed: TableRow[], out: Collector): Applicat
   };
   for (const key of best.keys) {
     const row = byKey.get(key);
-    const values: Record<string, number | null> = Object.fromEntries(APPLICANT_COLUMN_KEYS.map((c) => [c, null]));
-    table[key] = values;
+    table[key] = Object.fromEntries(COLUMNS.map((c) => [c, null]));
     if (!row) {
       out.issue("ROW_MISSING", "error", `applications.${key}`, `table 三 row ${key} was not found`);
       continue;
     }
-    const anchors = columnAnchors(ordered, APPLICANT_COLUMN_KEYS.length, best.keys.indexOf(key));
-    const placed = placeValues(row.values, APPLICANT_COLUMN_KEYS.length, { ...anchors, groups: ROW_IDENTITY, preferred: [0, 6] });
+    const anchors = columnAnchors(ordered, COLUMNS.length, best.keys.indexOf(key));
+    const placed = placeValues(row.values, COLUMNS.length, { ...anchors, groups: ROW_IDENTITY });
     if (placed.ok) fill(key, row, placed.cells, placed.how === "identity" || placed.how === "glued" ? `the row total (${placed.how})` : undefined);
     else if (placed.candidates) open.push({ key, row, candidates: placed.candidates });
     else {
@@ -100,13 +114,14 @@ export function parseApplications(printed: TableRow[], out: Collector): Applicat
       });
     }
   }
-  // Rows the row total could not settle alone (a glued "220000022": 22|0…|22 or 2|20|…|22)
-  // are settled together by the column identities, if exactly one combination fits.
+  // Rows the row total could not settle alone (a glued "220000022": 22|0…|22 or 2|20|…|22;
+  // "18 18": 18 in any applicant column) are settled together by the column identities,
+  // if exactly one combination fits.
   const settled = settleByColumns(table, open);
   for (const [i, { key, row, candidates }] of open.entries()) {
-    if (settled) fill(key, row, settled[i]!, "the row and column totals (glued)");
+    if (settled) fill(key, row, settled[i]!, "the row and column totals");
     else {
-      out.issue("CELLS_AMBIGUOUS", "error", `applications.${key}`, `row "${row.label}": ${candidates.length} splits fit its total and the column totals do not single one out; values left null`, {
+      out.issue("CELLS_AMBIGUOUS", "error", `applications.${key}`, `row "${row.label}": ${candidates.length} placements fit its total and the column totals do not single one out; values left null`, {
         actual: row.values.map((v) => v.text).join(" "),
       });
     }
@@ -116,5 +131,5 @@ export function parseApplications(printed: TableRow[], out: Collector): Applicat
       out.issue("UNKNOWN_LABEL", "warning", "applications", `a row of table 三 matches no template row: "${row.label}" (${row.values.map((v) => v.text).join(" ")})`);
     }
   });
-  return { table: table as Applications, variant: best.variant };
+  return { table: table as Applications, variant };
 }

@@ -1,10 +1,11 @@
 /** Validation: the record schema plus the templates' identities, as issues on the record. */
 import type { z } from "zod";
+import { TEMPLATES, type Templates } from "../definition/index.js";
 import type { Issue } from "../model/issue.js";
 import { ReportRecord2019, ReportRecord2021, ReportRecordUnsupported, type ReportRecord } from "../model/record.js";
-import { checkApplications, checkReviewLitigation, suspectCell } from "./identities.js";
+import { checkIdentities, suspectCell } from "./identities.js";
 
-export { checkApplications, checkReviewLitigation } from "./identities.js";
+export { checkIdentities } from "./identities.js";
 
 type ZodIssue = z.core.$ZodIssue;
 
@@ -20,8 +21,11 @@ function leaves(issues: readonly ZodIssue[], prefix: PropertyKey[] = []): { path
   });
 }
 
-/** Issues for a record (its own `issues` are not included). Never throws on bad values. */
-export function validateRecord(record: ReportRecord): Issue[] {
+/**
+ * Issues for a record (its own `issues` are not included). Never throws on bad values.
+ * `templates`: the definitions whose identities are checked (the built-in ones by default).
+ */
+export function validateRecord(record: ReportRecord, templates: Templates = TEMPLATES): Issue[] {
   const schema = record.meta.template === "2019" ? ReportRecord2019 : record.meta.template === "2021" ? ReportRecord2021 : ReportRecordUnsupported;
   const issues: Issue[] = [];
   const parsed = schema.safeParse(record);
@@ -30,11 +34,8 @@ export function validateRecord(record: ReportRecord): Issue[] {
       issues.push({ code: "SCHEMA_VIOLATION", severity: "error", path: leaf.path || null, message: leaf.message });
     }
   }
-  const identity: Issue[] = [];
-  if (record.applications) identity.push(...checkApplications(record.applications));
-  if (record.reviewLitigation) identity.push(...checkReviewLitigation(record.reviewLitigation));
-  issues.push(...identity);
-  const suspect = suspectCell(identity);
+  issues.push(...checkIdentities(record, templates));
+  const suspect = suspectCell(record, templates);
   if (suspect) issues.push(suspect);
   return issues;
 }

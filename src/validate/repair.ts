@@ -1,17 +1,18 @@
 /**
- * Repair of OCR misreadings by the tables' own arithmetic. When identities of tables
- * 三 and 四 fail, look for the smallest set of OCR'd cells (one cell, then two) whose
- * alternative readings — a digit confused with a look-alike (3↔8, 5↔6, 1↔7, 0↔8 …), a
- * digit dropped or doubled — make every identity hold. A repair is made only when it
- * is the only one of its size; otherwise the readings stay and the identity issues
- * remain. Text-layer and HTML values are never touched: there a failed identity is
- * the source's own.
+ * Repair of OCR misreadings by the tables' own arithmetic. When identities fail on
+ * OCR'd numbers, every repair of the whole record is enumerated — each a set of cells
+ * (one, else two) given another reading one misread away (a digit confused with a
+ * look-alike: 3↔8, 5↔6, 1↔7, 0↔8 …, or dropped or doubled) — under which every
+ * identity holds. A repair is applied only when it is the unique one of the smallest
+ * size, and only when every cell it changes is checked by two identities or more: one
+ * equation can say that one of its cells is off, not which; a second one crossing it
+ * confirms the cell. Otherwise the readings stay and the identity errors remain.
+ * Text-layer and HTML values are never touched: there a failed identity is the source's own.
  */
+import { TEMPLATES, type Templates } from "../definition/index.js";
 import type { Issue } from "../model/issue.js";
 import type { Provenance } from "../model/provenance.js";
-import type { Applications, ReviewLitigation } from "../model/record.js";
-import { APPLICANT_COLUMN_KEYS, outcomeRowKeys, REVIEW_COLUMN_KEYS } from "../model/vocabulary.js";
-import { applicationsVariant } from "./identities.js";
+import { cellValue, equations, sides, type CellRef, type Equation, type TablesOf } from "../definition/equations.js";
 
 /** Digits tesseract confuses with each other in print. */
 const LOOK_ALIKES: Record<string, string> = {
@@ -43,57 +44,6 @@ export function alternatives(read: string): Set<number> {
   return new Set([...out].filter((s) => s !== "" && (s === "0" || s[0] !== "0")).map(Number));
 }
 
-/** A cell of the tables: its value lives in `grid[row][col]`. */
-interface CellRef {
-  path: string;
-  grid: Record<string, Record<string, number | null>>;
-  row: string;
-  col: string;
-}
-
-/** An identity as an equation: the parts add up to the total. */
-interface Identity {
-  parts: CellRef[];
-  total: CellRef;
-}
-
-type Tables = { applications: Applications | null; reviewLitigation: ReviewLitigation | null };
-
-function identities(t: Tables): Identity[] {
-  const out: Identity[] = [];
-  const ref = (table: string, grid: CellRef["grid"], row: string, col: string): CellRef => ({ path: `${table}.${row}.${col}`, grid, row, col });
-  if (t.applications) {
-    const grid = t.applications as unknown as CellRef["grid"];
-    const a = (row: string, col: string) => ref("applications", grid, row, col);
-    const parts = APPLICANT_COLUMN_KEYS.filter((c) => c !== "total");
-    for (const row of Object.keys(grid)) out.push({ parts: parts.map((c) => a(row, c)), total: a(row, "total") });
-    const outcomes = outcomeRowKeys(applicationsVariant(t.applications));
-    for (const col of APPLICANT_COLUMN_KEYS) {
-      out.push({ parts: outcomes.map((r) => a(r, col)), total: a("totalProcessed", col) });
-      // 本年新收 + 上年结转 = （七）总计 + 结转下年度, written as parts = total: 新收 + 上年结转 − 结转 = 总计.
-      out.push({ parts: [a("newReceived", col), a("carriedOver", col)], total: a("totalProcessed", col) });
-    }
-  }
-  if (t.reviewLitigation) {
-    const grid = t.reviewLitigation as unknown as CellRef["grid"];
-    const parts = REVIEW_COLUMN_KEYS.filter((c) => c !== "total");
-    for (const group of Object.keys(grid)) out.push({ parts: parts.map((c) => ref("reviewLitigation", grid, group, c)), total: ref("reviewLitigation", grid, group, "total") });
-  }
-  return out;
-}
-
-const value = (c: CellRef) => c.grid[c.row]?.[c.col] ?? null;
-
-/** Residual of an identity (parts − total), or null when its total is blank (nothing to check). */
-function residual(k: Identity, balance: boolean): number | null {
-  const total = value(k.total);
-  if (total === null) return null;
-  let sum = k.parts.reduce((s, c) => s + (value(c) ?? 0), 0);
-  // The balance identity also carries 结转下年度 on the total side.
-  if (balance) sum -= value({ ...k.total, row: "carriedForward" }) ?? 0;
-  return sum - total;
-}
-
 export interface Repair {
   path: string;
   read: string;
@@ -101,124 +51,191 @@ export interface Repair {
   value: number;
 }
 
-interface Candidate extends CellRef {
+interface Candidate {
+  cell: CellRef;
   read: string;
   confidence: number;
   options: Set<number>;
+  /** The equations the cell is a term of, with its coefficient (+1 a part, −1 a total). */
+  terms: { eq: number; coef: number }[];
+  /** The equations that require it printed. */
+  required: number[];
 }
 
-class Solver {
-  private readonly ids: { k: Identity; balance: boolean }[];
-  private readonly member = new Map<string, { id: number; sign: 1 | -1 }[]>();
+type Grid = Record<string, Record<string, number | null>>;
 
-  constructor(t: Tables) {
-    this.ids = identities(t).map((k) => ({ k, balance: k.parts.length === 2 && k.parts[1]!.row === "carriedOver" }));
-    this.ids.forEach(({ k, balance }, id) => {
-      const add = (c: CellRef, sign: 1 | -1) => this.member.set(c.path, [...(this.member.get(c.path) ?? []), { id, sign }]);
-      k.parts.forEach((c) => add(c, 1));
-      add(k.total, -1);
-      if (balance) add({ ...k.total, path: k.total.path.replace("totalProcessed", "carriedForward"), row: "carriedForward" }, -1);
+/** The record's equations, and its OCR'd cells as candidates, with in-place trial edits. */
+class System {
+  readonly eqs: Equation[];
+  readonly candidates: Candidate[];
+
+  constructor(
+    private readonly tables: TablesOf,
+    provenance: Provenance,
+    templates: Templates,
+  ) {
+    this.eqs = equations(tables, templates);
+    const byPath = new Map<string, Candidate>();
+    const candidate = (cell: CellRef): Candidate | undefined => {
+      if (byPath.has(cell.path)) return byPath.get(cell.path);
+      const p = provenance[cell.path];
+      if (p?.confidence === undefined) return undefined;
+      const digits = p.raw.replace(/[^\d]/g, "");
+      const value = cellValue(tables, cell);
+      if (value === null && digits === "") return undefined;
+      const options = alternatives(p.raw);
+      // A cell read with stray marks ("人4") was left null: its digits are a reading too.
+      if (value === null) options.add(Number(digits));
+      const c: Candidate = { cell, read: p.raw, confidence: p.confidence, options, terms: [], required: [] };
+      byPath.set(cell.path, c);
+      return c;
+    };
+    this.eqs.forEach((eq, i) => {
+      for (const [cells, coef] of [[eq.parts, 1], [eq.totals, -1]] as const) {
+        for (const cell of cells) {
+          const c = candidate(cell);
+          if (!c) continue;
+          const term = c.terms.find((t) => t.eq === i);
+          if (term) term.coef += coef;
+          else c.terms.push({ eq: i, coef });
+        }
+      }
+      for (const cell of eq.requires) candidate(cell)?.required.push(i);
+    });
+    this.candidates = [...byPath.values()];
+  }
+
+  /** parts − totals, or null where the equation is not checked (a required cell blank). */
+  residual(i: number): number | null {
+    const s = sides(this.eqs[i]!, (c) => cellValue(this.tables, c));
+    return s ? s.parts - s.totals : null;
+  }
+
+  failing(among: Iterable<number>): number[] {
+    return [...among].filter((i) => {
+      const r = this.residual(i);
+      return r !== null && Math.abs(r) > 1e-9;
     });
   }
 
-  residuals(): (number | null)[] {
-    return this.ids.map(({ k, balance }) => residual(k, balance));
+  value(c: CellRef): number | null {
+    return cellValue(this.tables, c);
   }
 
-  failing(): number[] {
-    return this.residuals().flatMap((r, i) => (r !== null && Math.abs(r) > 1e-9 ? [i] : []));
+  set(c: CellRef, value: number | null): void {
+    (this.tables[c.table] as unknown as Grid)[c.row]![c.col] = value;
   }
 
-  /** The one value of `c` that would make every identity hold, if changing `c` alone can. */
-  fixWith(c: Candidate, failing: number[], res: (number | null)[]): number | null {
-    const memberships = this.member.get(c.path) ?? [];
-    const ids = new Set(memberships.map((m) => m.id));
-    if (!failing.every((f) => ids.has(f))) return null;
-    let delta: number | null = null;
-    for (const m of memberships) {
-      const r = res[m.id];
-      if (r === null || r === undefined) continue;
-      // r + sign·δ = 0 for every identity the cell is in, failing or not.
-      const need = -r / m.sign;
-      if (delta === null) delta = need;
-      else if (Math.abs(delta - need) > 1e-9) return null;
-    }
-    if (delta === null || Math.abs(delta) < 1e-9) return null;
-    const v = (value(c) ?? 0) + delta;
-    return c.options.has(v) ? v : null;
+  /** Equations a candidate takes part in (as a term or a requirement). */
+  touched(c: Candidate): number[] {
+    return [...new Set([...c.terms.map((t) => t.eq), ...c.required])];
+  }
+
+  /** Equations checked now that count the candidate as a term. */
+  checkedTerms(c: Candidate): number {
+    return c.terms.filter((t) => this.residual(t.eq) !== null).length;
   }
 }
 
-function candidates(t: Tables, provenance: Provenance): Candidate[] {
-  const out: Candidate[] = [];
-  for (const [table, grid] of [["applications", t.applications], ["reviewLitigation", t.reviewLitigation]] as const) {
-    if (!grid) continue;
-    for (const [row, values] of Object.entries(grid as unknown as CellRef["grid"])) {
-      for (const col of Object.keys(values)) {
-        const path = `${table}.${row}.${col}`;
-        const p = provenance[path];
-        if (p?.confidence === undefined) continue;
-        const digits = p.raw.replace(/[^\d]/g, "");
-        if (values[col] === null && digits === "") continue;
-        // A cell read with stray marks ("人4") was left null: its digits are a reading too.
-        const options = alternatives(p.raw);
-        if (values[col] === null) options.add(Number(digits));
-        out.push({ path, grid: grid as unknown as CellRef["grid"], row, col, read: p.raw, confidence: p.confidence, options });
-      }
-    }
-  }
-  return out;
-}
+const keyOf = (r: Repair[]) =>
+  r
+    .map((x) => `${x.path}=${x.value}`)
+    .sort()
+    .join("|");
 
-/** Finds every repair of one or two cells; stops early once more than one is known. */
-function solve(t: Tables, cs: Candidate[]): Repair[][] {
-  const solver = new Solver(t);
-  const failing = solver.failing();
-  if (failing.length === 0) return [];
-  const repair = (c: Candidate, v: number): Repair => ({ path: c.path, read: c.read, confidence: c.confidence, value: v });
-  const singles: Repair[][] = [];
-  const res = solver.residuals();
-  for (const c of cs) {
-    const v = solver.fixWith(c, failing, res);
-    if (v !== null) singles.push([repair(c, v)]);
-  }
-  if (singles.length > 0) return singles;
-  const pairs = new Map<string, Repair[]>();
-  for (const a of cs) {
-    const original = value(a);
-    for (const va of a.options) {
-      a.grid[a.row]![a.col] = va;
-      const nowFailing = solver.failing();
-      if (nowFailing.length > 0) {
-        const nowRes = solver.residuals();
-        for (const b of cs) {
-          if (b === a) continue;
-          const vb = solver.fixWith(b, nowFailing, nowRes);
-          if (vb !== null) {
-            const key = [a.path, b.path].sort().join("|");
-            pairs.set(key, [repair(a, va), repair(b, vb)]);
-          }
-        }
-      }
-      a.grid[a.row]![a.col] = original;
-      if (pairs.size > 1) return [...pairs.values()];
-    }
-  }
-  return [...pairs.values()];
+/**
+ * The value `c` must take so that the failing equation `i` holds, if `c` is one of its
+ * terms and that value is one of its alternative readings.
+ */
+function valueFixing(sys: System, c: Candidate, i: number): number | null {
+  const term = c.terms.find((t) => t.eq === i);
+  const r = sys.residual(i);
+  if (!term || term.coef === 0 || r === null) return null;
+  const v = (sys.value(c.cell) ?? 0) - r / term.coef;
+  return c.options.has(v) ? v : null;
 }
 
 /**
- * Repairs the tables in place when exactly one smallest repair exists; returns the
- * changes (empty when none was made) and an issue for each.
+ * The distinct repairs of the smallest size (one cell, else two) under which every
+ * equation holds; the search stops once `limit` of them are known.
  */
-export function repairOcrReadings(t: Tables, provenance: Provenance): { repairs: Repair[]; issues: Issue[] } {
-  const found = solve(t, candidates(t, provenance));
+export function minimalRepairs(tables: TablesOf, provenance: Provenance, templates: Templates = TEMPLATES, limit = Infinity): Repair[][] {
+  const sys = new System(tables, provenance, templates);
+  const all = sys.eqs.map((_, i) => i);
+  const failing = sys.failing(all);
+  if (failing.length === 0) return [];
+  const repair = (c: Candidate, value: number): Repair => ({ path: c.cell.path, read: c.read, confidence: c.confidence, value });
+  const found = new Map<string, Repair[]>();
+  const inAll = (c: Candidate, eqs: number[]) => eqs.every((i) => c.terms.some((t) => t.eq === i && t.coef !== 0));
+
+  /** Tries `c` at the value that fixes the first of `open`; keeps the change if every equation then holds. */
+  const tryFix = (c: Candidate, open: number[], check: Set<number>): number | null => {
+    if (!inAll(c, open)) return null;
+    const v = valueFixing(sys, c, open[0]!);
+    if (v === null) return null;
+    const before = cellValue(tables, c.cell);
+    sys.set(c.cell, v);
+    const holds = sys.failing(new Set([...check, ...sys.touched(c)])).length === 0;
+    sys.set(c.cell, before);
+    return holds ? v : null;
+  };
+
+  // One cell: it must be a term of every failing equation.
+  for (const c of sys.candidates) {
+    const v = tryFix(c, failing, new Set(failing));
+    if (v !== null) found.set(keyOf([repair(c, v)]), [repair(c, v)]);
+    if (found.size >= limit) return [...found.values()];
+  }
+  if (found.size > 0) return [...found.values()];
+
+  // Two cells: after the first takes any of its readings, the second must fix what still
+  // fails. So one of the two is a term of a failing equation — or the second is a term of
+  // every failing equation, and of one the first is in.
+  const termsOf = new Map<number, Candidate[]>();
+  for (const c of sys.candidates) for (const t of c.terms) if (t.coef !== 0) termsOf.set(t.eq, [...(termsOf.get(t.eq) ?? []), c]);
+  const inSome = new Set(failing.flatMap((i) => termsOf.get(i) ?? []));
+  const inEvery = sys.candidates.filter((c) => inAll(c, failing));
+  for (const a of sys.candidates) {
+    if (!inSome.has(a) && !inEvery.some((b) => b !== a && b.terms.some((t) => a.terms.some((u) => u.eq === t.eq)))) continue;
+    const original = cellValue(tables, a.cell);
+    for (const va of a.options) {
+      sys.set(a.cell, va);
+      const check = new Set([...failing, ...sys.touched(a)]);
+      const open = sys.failing(check);
+      if (open.length > 0) {
+        for (const b of termsOf.get(open[0]!) ?? []) {
+          if (b === a) continue;
+          const vb = tryFix(b, open, check);
+          if (vb === null) continue;
+          const r = [repair(a, va), repair(b, vb)];
+          found.set(keyOf(r), r);
+        }
+      }
+      sys.set(a.cell, original);
+      if (found.size >= limit) return [...found.values()];
+    }
+  }
+  return [...found.values()];
+}
+
+/**
+ * Applies the repair when it is the unique smallest one and every cell it changes is
+ * checked by two identities or more; returns the changes (empty when none was made)
+ * and an `OCR_REPAIRED` issue for each.
+ * @param templates - whose identities constrain the repair (the built-in definitions by default)
+ */
+export function repairOcrReadings(tables: TablesOf, provenance: Provenance, templates: Templates = TEMPLATES): { repairs: Repair[]; issues: Issue[] } {
+  const found = minimalRepairs(tables, provenance, templates, 2);
   if (found.length !== 1) return { repairs: [], issues: [] };
   const chosen = found[0]!;
-  for (const r of chosen) {
-    const [table, row, col] = r.path.split(".") as [string, string, string];
-    const grid = (table === "applications" ? t.applications : t.reviewLitigation) as unknown as CellRef["grid"];
-    grid[row]![col] = r.value;
+  const sys = new System(tables, provenance, templates);
+  const cells = chosen.map((r) => sys.candidates.find((c) => c.cell.path === r.path)!);
+  const before = cells.map((c) => cellValue(tables, c.cell));
+  chosen.forEach((r, i) => sys.set(cells[i]!.cell, r.value));
+  // A cell in one identity only is not pinned down: the identity's other cells could be the misread ones.
+  if (cells.some((c) => sys.checkedTerms(c) < 2)) {
+    cells.forEach((c, i) => sys.set(c.cell, before[i]!));
+    return { repairs: [], issues: [] };
   }
   return {
     repairs: chosen,
@@ -226,7 +243,7 @@ export function repairOcrReadings(t: Tables, provenance: Provenance): { repairs:
       code: "OCR_REPAIRED",
       severity: "warning",
       path: r.path,
-      message: `OCR read "${r.read}" (confidence ${Math.round(r.confidence)}); ${r.value} is the only reading one misread away that makes every identity of tables 三 and 四 hold`,
+      message: `OCR read "${r.read}" (confidence ${Math.round(r.confidence)}); ${r.value} is the only reading one misread away that makes every identity hold, and two identities confirm the cell`,
       expected: r.value,
       actual: r.read,
     })),

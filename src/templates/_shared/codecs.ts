@@ -4,7 +4,7 @@
  * or "251000元", notes beside a number ("22（其中修订16件）"), and blanks as empty
  * cells, dashes, "/" or "无".
  */
-import type { AmountUnit } from "../../model/vocabulary.js";
+import type { AmountUnit } from "../../definition/index.js";
 
 export type CellReading =
   | { kind: "blank" }
@@ -47,9 +47,11 @@ export function isValueReading(r: CellReading): boolean {
   return r.kind !== "text";
 }
 
-/** The multiplier that converts an amount in `unit` to 万元. */
-export function toWanYuan(unit: AmountUnit): number {
-  return unit === "元" ? 1e-4 : unit === "亿元" ? 1e4 : 1;
+const YUAN: Record<AmountUnit, number> = { 元: 1, 万元: 1e4, 亿元: 1e8 };
+
+/** An amount printed in `from`, in `to` (rounded to 6 decimals: printed amounts have at most 4). */
+export function convertAmount(value: number, from: AmountUnit, to: AmountUnit): number {
+  return Math.round(((value * YUAN[from]) / YUAN[to]) * 1e6) / 1e6;
 }
 
 /** The unit a column header names, e.g. "本年收费金额（单位：万元）" or "采购总金额（元）". */

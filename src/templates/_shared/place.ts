@@ -5,6 +5,7 @@
  * columns), or, in flattened text where positions are gone, by the table's own
  * arithmetic — and only when exactly one placement satisfies it.
  */
+import type { TableDef } from "../../definition/index.js";
 import { readCell } from "./codecs.js";
 import type { ValueCell } from "./rows.js";
 
@@ -12,6 +13,17 @@ import type { ValueCell } from "./rows.js";
 export interface IdentityGroup {
   parts: number[];
   total: number;
+}
+
+/**
+ * The identities that hold within one row of a table (the definition's `each: "row"`
+ * identities with one total), over the indices of `columns`, shifted by `offset`
+ * (for several groups printed in one row).
+ */
+export function rowIdentityGroups(table: TableDef, columns: readonly string[], offset = 0): IdentityGroup[] {
+  return table.identities
+    .filter((k) => k.each === "row" && k.totals.length === 1 && [...k.parts, ...k.totals].every((c) => columns.includes(c)))
+    .map((k) => ({ parts: k.parts.map((c) => offset + columns.indexOf(c)), total: offset + columns.indexOf(k.totals[0]!) }));
 }
 
 export type Placement =
@@ -26,8 +38,6 @@ export interface PlaceOptions {
   gridCols?: number[] | undefined;
   /** Identities that hold within a row, for flattened text. */
   groups?: IdentityGroup[] | undefined;
-  /** When several placements satisfy the identities equally, this column set wins if it is one of them. */
-  preferred?: number[] | undefined;
 }
 
 function byNearest(values: ValueCell[], n: number, position: (v: ValueCell) => number | undefined, anchors: number[], tolerance: number): (ValueCell | null)[] | null {
@@ -76,7 +86,11 @@ function* combinations(n: number, k: number, start = 0, prefix: number[] = []): 
   for (let i = start; i <= n - (k - prefix.length); i++) yield* combinations(n, k, i + 1, [...prefix, i]);
 }
 
-function byIdentity(values: ValueCell[], n: number, groups: IdentityGroup[], preferred: number[] | undefined): (ValueCell | null)[] | null {
+/**
+ * The one placement that verifies the most identities. Ties are never broken: the
+ * tied placements come back as candidates, for a caller who can tell them apart.
+ */
+function byIdentity(values: ValueCell[], n: number, groups: IdentityGroup[]): { cells: (ValueCell | null)[] } | { tied: (ValueCell | null)[][] } | null {
   let best: number[][] = [];
   let bestVerified = -1;
   for (const combo of combinations(n, values.length)) {
@@ -89,13 +103,14 @@ function byIdentity(values: ValueCell[], n: number, groups: IdentityGroup[], pre
       bestVerified = verified;
     } else if (verified === bestVerified) best.push(combo);
   }
-  let chosen = best.length === 1 ? best[0] : undefined;
-  if (!chosen && preferred) chosen = best.find((c) => c.length === preferred.length && c.every((x, i) => x === preferred[i]));
   // An unverified placement is accepted only when it is forced: all but one column printed.
-  if (!chosen || (bestVerified <= 0 && values.length < n - 1)) return null;
-  const cells: (ValueCell | null)[] = new Array(n).fill(null);
-  chosen.forEach((col, i) => (cells[col] = values[i]!));
-  return cells;
+  if (best.length === 0 || (bestVerified <= 0 && values.length < n - 1)) return null;
+  const cellsOf = (combo: number[]) => {
+    const cells: (ValueCell | null)[] = new Array(n).fill(null);
+    combo.forEach((col, i) => (cells[col] = values[i]!));
+    return cells;
+  };
+  return best.length === 1 ? { cells: cellsOf(best[0]!) } : { tied: best.map(cellsOf) };
 }
 
 /**
@@ -168,8 +183,11 @@ export function placeValues(values: ValueCell[], n: number, options: PlaceOption
       // More than one split fits the row: do not guess here.
       if (splits.length > 1) return { ok: false, reason: `${values[0]!.text} can be cut into ${n} values in ${splits.length > 64 ? "many" : splits.length} ways`, candidates: splits };
     }
-    const cells = byIdentity(values, n, options.groups, options.preferred);
-    if (cells) return { ok: true, cells, how: "identity" };
+    const placed = byIdentity(values, n, options.groups);
+    if (placed && "cells" in placed) return { ok: true, cells: placed.cells, how: "identity" };
+    if (placed) {
+      return { ok: false, reason: `${values.length} values printed for ${n} columns fit the row's identity in ${placed.tied.length} placements`, candidates: placed.tied };
+    }
   }
   return { ok: false, reason: `${values.length} values printed for ${n} columns and no unique placement` };
 }

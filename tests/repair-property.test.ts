@@ -1,0 +1,178 @@
+/**
+ * Property test of the OCR repair: random valid tables (every identity holds), one or
+ * two cells misread into a look-alike reading, then:
+ *  - when more than one smallest repair exists (found here by an independent brute
+ *    force over the validator), no repair is applied;
+ *  - every repair that is applied restores the truth exactly.
+ * Seeded, so a failure reproduces; the seed and the case are in the assertion message.
+ */
+import { describe, expect, it } from "vitest";
+import { columnKeys, rowKeys, TEMPLATES, type TemplateVersion } from "../src/definition/index.js";
+import { cellValue, equations, failedEquations, same, sides, type Equation, type TablesOf } from "../src/definition/equations.js";
+import type { Provenance } from "../src/model/provenance.js";
+import { alternatives, repairOcrReadings } from "../src/validate/repair.js";
+import { seededRandom } from "../scripts/fixtures/prng.js";
+
+type Grid = Record<string, Record<string, number | null>>;
+
+/**
+ * A table 三 and a table 四 whose identities hold: outcome counts per applicant column
+ * (mostly small, many zeros), carried over/forward, 本年新收 from the balance, totals by
+ * row. Some tables leave the 法人 block blank, or the 总计 column blank on the outcome rows,
+ * as real reports do.
+ */
+function randomTables(rnd: () => number, version: TemplateVersion): { applications: Grid; reviewLitigation: Grid } {
+  const t3 = TEMPLATES[version].tables.applications;
+  const cols = columnKeys(t3);
+  const parts = cols.slice(0, -1);
+  const outcomes = t3.identities.find((k) => k.code === "IDENTITY_OUTCOMES")!.parts;
+  const count = () => (rnd() < 0.5 ? 0 : Math.floor(rnd() ** 2 * (rnd() < 0.2 ? 3000 : 60)));
+  const blankOrganisations = rnd() < 0.25;
+  const blankOutcomeTotals = rnd() < 0.2;
+  const applications: Grid = {};
+  const processed = parts.map(() => 0);
+  for (const row of rowKeys(t3)) applications[row] = Object.fromEntries(cols.map((c) => [c, 0]));
+  for (const row of outcomes) parts.forEach((c, i) => (processed[i]! += applications[row]![c] = count()));
+  parts.forEach((c, i) => {
+    applications.totalProcessed![c] = processed[i]!;
+    applications.carriedForward![c] = count() % 10;
+    applications.carriedOver![c] = Math.min(count() % 10, processed[i]! + applications.carriedForward![c]!);
+    applications.newReceived![c] = processed[i]! + applications.carriedForward![c]! - applications.carriedOver![c]!;
+  });
+  for (const row of Object.values(applications)) row.total = parts.reduce((s, c) => s + row[c]!, 0);
+  if (blankOrganisations) for (const row of Object.values(applications)) for (const c of parts.slice(1)) row[c] = null;
+  if (blankOutcomeTotals) for (const row of outcomes) applications[row]!.total = null;
+  const t4 = TEMPLATES[version].tables.reviewLitigation;
+  const reviewLitigation: Grid = {};
+  for (const group of rowKeys(t4)) {
+    const values = columnKeys(t4).slice(0, -1).map(() => count() % 200);
+    reviewLitigation[group] = Object.fromEntries([...columnKeys(t4).slice(0, -1).map((c, i) => [c, values[i]!]), ["total", values.reduce((a, b) => a + b, 0)]]);
+  }
+  return { applications, reviewLitigation };
+}
+
+/** Every printed cell as read by OCR, raw = the printed number. */
+function provenanceOf(tables: TablesOf): Provenance {
+  const p: Provenance = {};
+  for (const [table, grid] of Object.entries(tables) as [string, Grid][]) {
+    for (const [row, values] of Object.entries(grid)) {
+      for (const [col, v] of Object.entries(values)) if (v !== null) p[`${table}.${row}.${col}`] = { origin: { kind: "text", line: 1 }, raw: String(v), confidence: 90 };
+    }
+  }
+  return p;
+}
+
+/** A reading of `value` one misread away, from which `value` is one misread away too. */
+function misreadOf(rnd: () => number, value: number): number | null {
+  const options = [...alternatives(String(value))].filter((m) => alternatives(String(m)).has(value));
+  return options.length === 0 ? null : options[Math.floor(rnd() * options.length)]!;
+}
+
+const get = (t: TablesOf, path: string) => {
+  const [table, row, col] = path.split(".") as [keyof TablesOf, string, string];
+  return (t[table] as unknown as Grid)[row]![col]!;
+};
+const set = (t: TablesOf, path: string, v: number | null) => {
+  const [table, row, col] = path.split(".") as [keyof TablesOf, string, string];
+  (t[table] as unknown as Grid)[row]![col] = v;
+};
+
+/**
+ * The smallest repairs, by brute force over the validator's own verdict: OCR'd cells and
+ * every reading one misread away. Pruned only by necessity: a one-cell repair lies in
+ * every failing identity; in a two-cell repair one cell lies in a failing identity, or
+ * the other lies in all of them and shares an identity with it.
+ */
+function bruteForceRepairs(tables: TablesOf, provenance: Provenance): string[] {
+  const ocr = Object.keys(provenance).filter((p) => provenance[p]!.confidence !== undefined);
+  // The validator's equations, instantiated once; a repair never changes which exist.
+  const all = equations(tables);
+  const failed = () => all.filter((eq) => {
+    const s = sides(eq, (c) => cellValue(tables, c));
+    return s !== null && !same(s.parts, s.totals);
+  });
+  const holds = () => failed().length === 0;
+  const cellsOf = (eqs: Equation[]) => eqs.map((eq) => new Set([...eq.parts, ...eq.totals].map((c) => c.path)));
+  const failing = cellsOf(failed());
+  const inAll = new Set(ocr.filter((c) => failing.every((s) => s.has(c))));
+  const inSome = new Set(ocr.filter((c) => failing.some((s) => s.has(c))));
+  const singles: string[] = [];
+  for (const a of inAll) {
+    const before = get(tables, a);
+    for (const v of alternatives(provenance[a]!.raw)) {
+      set(tables, a, v);
+      if (holds()) singles.push(`${a}=${v}`);
+    }
+    set(tables, a, before);
+  }
+  if (singles.length > 0) return singles;
+  const neighbours = new Map<string, Set<string>>();
+  for (const eq of all) {
+    const cells = [...eq.parts, ...eq.totals].map((c) => c.path);
+    for (const c of cells) neighbours.set(c, new Set([...(neighbours.get(c) ?? []), ...cells]));
+  }
+  const pairs = new Set<string>();
+  for (const a of ocr) {
+    if (!inSome.has(a) && ![...inAll].some((b) => neighbours.get(a)?.has(b))) continue;
+    const before = get(tables, a);
+    for (const va of alternatives(provenance[a]!.raw)) {
+      set(tables, a, va);
+      const open = cellsOf(failed());
+      for (const b of ocr.filter((x) => x !== a && open.every((s) => s.has(x)))) {
+        const bBefore = get(tables, b);
+        for (const vb of alternatives(provenance[b]!.raw)) {
+          set(tables, b, vb);
+          if (holds()) pairs.add([`${a}=${va}`, `${b}=${vb}`].sort().join(" "));
+        }
+        set(tables, b, bBefore);
+      }
+    }
+    set(tables, a, before);
+  }
+  return [...pairs];
+}
+
+describe("OCR repair, property test", () => {
+  it("applies a repair only when it is the unique smallest one, and every applied repair restores the truth", () => {
+    const seed = 20261127;
+    const rnd = seededRandom(seed);
+    const tally = { cases: 0, repaired: 0, ambiguous: 0, refused: 0 };
+    for (let n = 0; n < 150; n++) {
+      const version: TemplateVersion = rnd() < 0.5 ? "2019" : "2021";
+      const truth = randomTables(rnd, version);
+      const tables: TablesOf = structuredClone(truth);
+      const provenance = provenanceOf(tables);
+      // A third of the cases misread table 四, where one identity holds a group of five cells.
+      const printed = Object.keys(provenance);
+      const pool = rnd() < 0.33 ? printed.filter((p) => p.startsWith("reviewLitigation.")) : printed;
+      const misreads = rnd() < 0.5 ? 1 : 2;
+      const changed: string[] = [];
+      while (changed.length < misreads) {
+        const path = pool[Math.floor(rnd() * pool.length)]!;
+        const m = changed.includes(path) ? null : misreadOf(rnd, get(tables, path)!);
+        if (m === null) continue;
+        set(tables, path, m);
+        provenance[path] = { ...provenance[path]!, raw: String(m), confidence: 60 };
+        changed.push(path);
+      }
+      if (failedEquations(tables).length === 0) continue; // a misread no identity sees: nothing to repair
+      tally.cases++;
+      const smallest = bruteForceRepairs(structuredClone(tables), provenance);
+      const { repairs } = repairOcrReadings(tables, provenance);
+      const where = `seed ${seed}, case ${n}: misread ${changed.map((p) => `${p} ${get(truth, p)}→${provenance[p]!.raw}`).join(", ")}; smallest repairs ${JSON.stringify(smallest)}`;
+      if (smallest.length > 1) {
+        tally.ambiguous++;
+        expect(repairs, where).toEqual([]);
+      }
+      if (repairs.length > 0) {
+        tally.repaired++;
+        expect(smallest, where).toEqual([repairs.map((r) => `${r.path}=${r.value}`).sort().join(" ")]);
+        expect(tables, where).toEqual(truth);
+      } else tally.refused++;
+    }
+    // Not vacuous: the cases reach both branches.
+    expect(tally.cases, JSON.stringify(tally)).toBeGreaterThan(100);
+    expect(tally.repaired, JSON.stringify(tally)).toBeGreaterThan(30);
+    expect(tally.ambiguous, JSON.stringify(tally)).toBeGreaterThan(10);
+  });
+});
