@@ -1,15 +1,15 @@
 import { PipelineError } from "../errors.js";
 import { decodeText, junkRatio } from "./decode.js";
 import { looksLikeHtml, sniffFormat } from "./detect.js";
-import { declaredCharset, readHtml } from "./html.js";
 import { readText } from "./text.js";
 import type { SourceContext, SourceResult } from "./types.js";
 
 export type { SourceContext, SourceResult } from "./types.js";
 
 /**
- * Picks the backend for the bytes by their content and runs it. PDF is loaded lazily:
- * text and HTML runs never pay for importing pdf.js.
+ * Picks the backend for the bytes by their content and runs it. Each backend is loaded
+ * lazily, so a run loads only what its input needs: text and HTML runs never import
+ * pdf.js, a PDF run never imports the HTML parser.
  */
 export async function readSource(bytes: Uint8Array, ctx: SourceContext): Promise<SourceResult> {
   if (bytes.length === 0) throw new PipelineError("INPUT_EMPTY", "the file is empty (0 bytes)", { input: ctx.name });
@@ -28,6 +28,7 @@ export async function readSource(bytes: Uint8Array, ctx: SourceContext): Promise
         input: ctx.name,
       });
     default: {
+      const { declaredCharset, readHtml } = await import("./html.js");
       const decoded = decodeText(bytes, declaredCharset(bytes));
       const { text } = decoded;
       if (junkRatio(text) > 0.1) {

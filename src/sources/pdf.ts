@@ -4,8 +4,7 @@ import type { Issue } from "../model/issue.js";
 import type { LayoutLine } from "../model/layout.js";
 import { hideFontPrograms, looksMisdecoded } from "./_internal/font-programs.js";
 import { errorName, withPdfDocument, type PDFPageProxy, type TextItem } from "./_internal/pdfjs.js";
-import { renderPageGrey } from "./_internal/render.js";
-import { ocrImages, type PageImage } from "./ocr/index.js";
+import type { PageImage } from "./ocr/index.js";
 import { judgeTextLayer } from "./ocr/text-layer.js";
 import type { SourceContext, SourceResult } from "./types.js";
 
@@ -56,8 +55,12 @@ function corrupt(error: unknown, ctx: SourceContext): PipelineError {
   return new PipelineError("PDF_CORRUPT", `the PDF cannot be parsed (${detail})`, { input: ctx.name, cause: error });
 }
 
-/** Renders the pages that need OCR and reads them; rendering overlaps with the OCR of earlier pages. */
+/**
+ * Renders the pages that need OCR and reads them; rendering overlaps with the OCR of earlier pages.
+ * The canvas and the OCR engines load here, on the first page that needs them: a text-layer PDF never loads them.
+ */
 async function ocrPdfPages(bytes: Uint8Array, pageNumbers: number[], ctx: SourceContext) {
+  const [{ renderPageGrey }, { ocrImages }] = await Promise.all([import("./_internal/render.js"), import("./ocr/index.js")]);
   return withPdfDocument(bytes, async (doc) => {
     async function* images(): AsyncGenerator<PageImage> {
       for (const page of pageNumbers) yield { page, raster: await renderPageGrey(await doc.getPage(page), ctx.ocr.dpi), dpi: ctx.ocr.dpi };

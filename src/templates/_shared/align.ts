@@ -14,6 +14,10 @@ export interface Alignment<K extends string> {
   score: number;
 }
 
+/** Each cue's global form, made once (labels are many, cues few). */
+const GLOBAL = new WeakMap<RegExp, RegExp>();
+const globalOf = (cue: RegExp) => GLOBAL.get(cue) ?? GLOBAL.set(cue, new RegExp(cue.source, cue.flags.includes("g") ? cue.flags : `${cue.flags}g`)).get(cue)!;
+
 /** The key whose cue ends last in the label (the row's own label follows any group label), and every key mentioned. */
 export function cueHits<K extends string>(label: string, keys: readonly K[], cues: Record<K, RegExp>): { best: K | undefined; hits: Set<K> } {
   let best: K | undefined;
@@ -21,8 +25,7 @@ export function cueHits<K extends string>(label: string, keys: readonly K[], cue
   let bestLength = 0;
   const hits = new Set<K>();
   for (const key of keys) {
-    const re = new RegExp(cues[key].source, cues[key].flags.includes("g") ? cues[key].flags : `${cues[key].flags}g`);
-    for (const m of label.matchAll(re)) {
+    for (const m of label.matchAll(globalOf(cues[key]))) {
       hits.add(key);
       const end = m.index + m[0].length;
       if (end > bestEnd || (end === bestEnd && m[0].length > bestLength)) {
