@@ -2,7 +2,8 @@
  * Benchmark (not a test): time and memory per report on the built extractor, each
  * figure against a native tool doing the same job in the same way.
  *
- *   npm run bench [-- --sections text,pdf,queue,ocr] [--runs N] [--fresh-runs N]
+ *   npm run bench [-- --sections text,pdf,queue,ocr,export] [--runs N] [--fresh-runs N]
+ *                 [--export-records N] [--export-fresh]
  *                 [--ocr-runs N] [--ocr-slots 1,2]
  *
  * text  The seed text report: warm in-process time, its stages, a fresh process, peak RSS.
@@ -21,6 +22,9 @@
  *       scan PDF embeds, dealt out round-robin, each process loading its model once;
  *       interleaved, median of --ocr-runs (default 5) runs; N from --ocr-slots (default:
  *       the number of cores). Then where our time goes, from the CLI's own log.
+ * export A store of --export-records records (default 100,000) exported by whole
+ *       processes to each format and to PostgreSQL, against merely reading and parsing
+ *       the same records (scripts/bench-export.ts).
  *
  * Medians everywhere. Figures taken while other work runs on the machine are noisy:
  * the output says so when the load average is high.
@@ -36,7 +40,9 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const SHARED = resolve(ROOT, "../shared");
 const { values } = parseArgs({
   options: {
-    sections: { type: "string", default: "text,pdf,queue,ocr" },
+    sections: { type: "string", default: "text,pdf,queue,ocr,export" },
+    "export-records": { type: "string", default: "100000" },
+    "export-fresh": { type: "boolean", default: false },
     runs: { type: "string", default: "30" },
     "fresh-runs": { type: "string", default: "20" },
     "ocr-runs": { type: "string", default: "5" },
@@ -175,6 +181,10 @@ if (sections.has("queue")) {
   }
 }
 if (sections.has("ocr")) print(await benchScans());
+if (sections.has("export")) {
+  const { benchExport } = await import("./bench-export.js");
+  print(await benchExport(ROOT, SHARED, Number(values["export-records"]), values["export-fresh"]));
+}
 print(["", `peak RSS of this benchmark process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`]);
 
 /** (1) The PDF warm in-process, against the pdftotext process, interleaved. */

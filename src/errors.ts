@@ -18,6 +18,9 @@ export const ERROR_CODES = {
   OCR_REQUIRED: { exit: 11, summary: "the document is a scan or image and OCR is turned off (--ocr never)" },
   INGEST_FAILED: { exit: 12, summary: "ingest: some inputs failed or could not be submitted (the summary lists them)" },
   QUEUE_UNAVAILABLE: { exit: 13, summary: "Redis cannot be reached (REDIS_URL)" },
+  EXPORT_PARTIAL: { exit: 14, summary: "export: some record files could not be read and were skipped (stderr names them); the rest was exported" },
+  DATABASE_UNAVAILABLE: { exit: 15, summary: "PostgreSQL cannot be reached or refused the connection (DATABASE_URL)" },
+  INTERRUPTED: { exit: 130, summary: "stopped by Ctrl-C or TERM; no partial output was left" },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -38,7 +41,7 @@ export class PipelineError extends Error {
 
   /** Permanent errors will fail the same way on every retry (queues use this). */
   get permanent(): boolean {
-    return this.code !== "INPUT_UNREADABLE";
+    return this.code !== "INPUT_UNREADABLE" && this.code !== "DATABASE_UNAVAILABLE" && this.code !== "QUEUE_UNAVAILABLE";
   }
 }
 

@@ -20,6 +20,16 @@ export interface ReportInput {
   bytes: Uint8Array;
   /** File name or URL: names the input in the record and in errors. */
   name: string;
+  /** Where a crawl fetched it: kept in the record's source. */
+  origin?: ReportOrigin | undefined;
+}
+
+/** A fetched input's origin (`source.url`, `fetchedAt`, `foundOn`, `linkText` in the record). */
+export interface ReportOrigin {
+  url: string;
+  fetchedAt: string;
+  foundOn?: string | undefined;
+  linkText?: string | undefined;
 }
 
 const silent = createLogger({}, "silent");
@@ -57,6 +67,7 @@ export async function extractReport(input: ReportInput, options: ExtractOptions 
       textSource: source.textSource,
       encoding: source.encoding,
       bytes: input.bytes.length,
+      ...(input.origin ? originFields(input.origin) : {}),
     },
     meta: parsed.meta,
     activeDisclosure: parsed.activeDisclosure,
@@ -70,6 +81,16 @@ export async function extractReport(input: ReportInput, options: ExtractOptions 
   record.issues.push(...validateRecord(record));
   log.debug({ stage: "done", issues: record.issues.length, ms: Math.round(performance.now() - started) }, "record built");
   return record;
+}
+
+/** The origin as the record's source fields, the unset ones left out. */
+function originFields(origin: ReportOrigin): Pick<ReportRecord["source"], "url" | "fetchedAt" | "foundOn" | "linkText"> {
+  return {
+    url: origin.url,
+    fetchedAt: origin.fetchedAt,
+    ...(origin.foundOn ? { foundOn: origin.foundOn } : {}),
+    ...(origin.linkText ? { linkText: origin.linkText } : {}),
+  };
 }
 
 /** Reads a file (refusing what is missing, unreadable or too large before reading it) and extracts it. */

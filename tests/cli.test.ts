@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ReportRecord } from "../src/model/record.js";
-import { CORPUS, describeCorpus, FIXTURES, itCorpus, runCli } from "./helpers.js";
+import { CORPUS, describeCorpus, FIXTURES, itCorpus, runCli, tempDir } from "./helpers.js";
 
 describe("nianbao extract", () => {
   it("prints the record of a text report on stdout, logs on stderr as pino JSON", () => {
@@ -46,6 +46,23 @@ describe("nianbao extract", () => {
   it("leaves provenance out on request", () => {
     const record = JSON.parse(runCli(["extract", "--no-provenance", join(FIXTURES, "jixian-2020.txt")]).stdout) as ReportRecord;
     expect(record.provenance).toBeUndefined();
+  });
+});
+
+describe("nianbao extract --out", () => {
+  it("never writes two inputs' records to one file", () => {
+    const work = tempDir("out-names-");
+    for (const d of ["a", "b"]) {
+      mkdirSync(join(work, d));
+      copyFileSync(join(FIXTURES, "jixian-2020.txt"), join(work, d, "report.txt"));
+    }
+    copyFileSync(join(FIXTURES, "generated/qinghe-2020.txt"), join(work, "qinghe.txt"));
+    copyFileSync(join(FIXTURES, "generated/qinghe-2020.pdf"), join(work, "qinghe.pdf"));
+    const out = join(work, "out");
+    const result = runCli(["extract", "--out", out, join(work, "a/report.txt"), join(work, "b/report.txt"), join(work, "qinghe.txt"), join(work, "qinghe.pdf")]);
+    expect(result.status).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(["qinghe.pdf.json", "qinghe.txt.json", "report.txt-1.json", "report.txt-2.json"]);
+    expect((JSON.parse(readFileSync(join(out, "qinghe.pdf.json"), "utf8")) as ReportRecord).source.mediaType).toBe("application/pdf");
   });
 });
 

@@ -10,6 +10,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   extract: () => import("./commands/extract.js"),
   schema: () => import("./commands/schema.js"),
   codebook: () => import("./commands/codebook.js"),
+  export: () => import("./commands/export.js"),
   eval: () => import("./commands/eval.js"),
   ingest: () => import("./commands/ingest.js"),
   worker: () => import("./commands/worker.js"),
@@ -23,6 +24,7 @@ Usage:
   nianbao extract FILE... [--out DIR]   extract report records (PDF, HTML, text)
   nianbao schema                        print the record's JSON Schema
   nianbao codebook [--format md|json|csv]  the data dictionary of every table cell
+  nianbao export --format F --out FILE  the records as a dataset (jsonl, csv, csv-long, xlsx, parquet, postgres)
   nianbao eval DIR [--truth DIR]        score extraction against truth files
   nianbao ingest PATH... [--no-wait]    submit files, directories, globs, zips to the queue
   nianbao worker                        run a queue worker (Redis: REDIS_URL, store: DATA_DIR)

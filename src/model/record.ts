@@ -103,6 +103,10 @@ export const Source = z.object({
   textSource: TextSource,
   encoding: z.string().nullable().optional().meta({ description: "(beyond the contract) character encoding the text was decoded from" }),
   bytes: z.number().int().nonnegative().optional().meta({ description: "(beyond the contract) input size" }),
+  url: z.string().optional().meta({ description: "where it was fetched (crawl)" }),
+  fetchedAt: z.string().optional().meta({ description: "when it was fetched (ISO 8601)" }),
+  foundOn: z.string().optional().meta({ description: "the listing page that linked it (crawl)" }),
+  linkText: z.string().optional().meta({ description: "the text of the link it was found by (crawl)" }),
 });
 export type Source = z.infer<typeof Source>;
 

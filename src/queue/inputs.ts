@@ -9,10 +9,13 @@ import { open as openFile, readdir, stat } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
 import yauzl from "yauzl";
+import type { ReportOrigin } from "../pipeline.js";
 
 export interface Input {
   name: string;
   bytes: Uint8Array;
+  /** Where a crawl fetched it (the record keeps it). */
+  origin?: ReportOrigin | undefined;
 }
 
 export interface InputProblem {

@@ -35,6 +35,10 @@ export const ExtractJobData = z.object({
   submittedAt: z.string(),
   /** Options set at submission; jobs submitted before options were carried have none. */
   options: JobExtractOptions.default({}),
+  /** Where a crawl fetched it (kept in the record's source). */
+  origin: z
+    .object({ url: z.string(), fetchedAt: z.string(), foundOn: z.string().optional(), linkText: z.string().optional() })
+    .optional(),
   /** Second step of a document whose pages were sent out for OCR. */
   step: z.enum(["read", "assemble"]).default("read"),
   /** The pages sent out, in the assemble step. */

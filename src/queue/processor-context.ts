@@ -4,6 +4,7 @@
  */
 import { Queue } from "bullmq";
 import { createLogger } from "../log.js";
+import type { ReportRecord } from "../model/record.js";
 import { LocalStore } from "../store/local.js";
 import { redisConnection } from "./connection.js";
 import { QUEUES } from "./jobs.js";
@@ -16,10 +17,15 @@ export function processorContext(role: string): ProcessorContext {
   process.on("disconnect", () => process.exit(1));
   const settings = queueSettings();
   let pages: Queue | undefined;
+  const log = createLogger({ role });
+  // The PostgreSQL code is loaded only by workers that load into it.
+  let records: Promise<{ put(record: ReportRecord): Promise<void> }> | undefined;
+  const postgres = () => (records ??= import("../export/postgres/records.js").then(({ PostgresRecords }) => new PostgresRecords(settings.databaseUrl, log)));
   return {
     settings,
     store: new LocalStore(settings.dataDir),
-    log: createLogger({ role }),
+    log,
     pages: () => (pages ??= new Queue(QUEUES.page, { connection: redisConnection(settings.redisUrl, "client"), prefix: settings.prefix })),
+    records: settings.sink === "postgres" ? { put: async (record) => (await postgres()).put(record) } : undefined,
   };
 }

@@ -7,6 +7,7 @@
 import { Queue, UnrecoverableError, WaitingChildrenError, type SandboxedJob } from "bullmq";
 import { isPipelineError } from "../errors.js";
 import type { Logger } from "../log.js";
+import type { ReportRecord } from "../model/record.js";
 import { extractReport } from "../pipeline.js";
 import { sharedOcrPool } from "../sources/_internal/tesseract.js";
 import { combineOutcomes, readPageImage, type PageOutcome } from "../sources/ocr/index.js";
@@ -21,11 +22,16 @@ export interface ProcessorContext {
   log: Logger;
   /** The OCR page queue (children are added to it). */
   pages: () => Queue;
+  /** Where a finished record also goes (`--sink postgres`), after the store. */
+  records?: { put(record: ReportRecord): Promise<void> } | undefined;
 }
 
 /** Bad input fails once and for all; anything else is retried with backoff. */
 function classify(error: unknown): Error {
-  if (isPipelineError(error) && error.permanent) return new UnrecoverableError(`${error.code}: ${error.message}`);
+  if (isPipelineError(error)) {
+    // Failed reasons carry the code, whether the job is retried or not.
+    return error.permanent ? new UnrecoverableError(`${error.code}: ${error.message}`) : new Error(`${error.code}: ${error.message}`, { cause: error });
+  }
   return error instanceof Error ? error : new Error(String(error));
 }
 
@@ -62,6 +68,8 @@ export async function processDocument(job: SandboxedJob, token: string | undefin
   };
   const finish = async (record: Awaited<ReturnType<typeof extractReport>>, ocrPages: number): Promise<ExtractJobResult> => {
     await ctx.store.putRecord({ sha256: data.blob, version: data.version }, record);
+    // Into the database as it completes; unreachable → DATABASE_UNAVAILABLE, retried with backoff (the record stays stored).
+    if (ctx.records) await ctx.records.put(record);
     return {
       record: { sha256: data.blob, version: data.version },
       template: record.meta.template,
@@ -74,7 +82,7 @@ export async function processDocument(job: SandboxedJob, token: string | undefin
   if (data.step === "read") {
     let pages: number[];
     try {
-      const record = await extractReport({ bytes, name: data.name }, { ...options, ocrPages: async (p) => Promise.reject(new FanOut(p)) });
+      const record = await extractReport({ bytes, name: data.name, origin: data.origin }, { ...options, ocrPages: async (p) => Promise.reject(new FanOut(p)) });
       return await finish(record, 0);
     } catch (error) {
       if (!(error instanceof FanOut)) throw classify(error);
@@ -118,7 +126,7 @@ export async function processDocument(job: SandboxedJob, token: string | undefin
     if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
   }
   try {
-    const record = await extractReport({ bytes, name: data.name }, { ...options, ocrPages: async (wanted) => combineOutcomes(outcomes.filter((o) => wanted.includes(o.page))) });
+    const record = await extractReport({ bytes, name: data.name, origin: data.origin }, { ...options, ocrPages: async (wanted) => combineOutcomes(outcomes.filter((o) => wanted.includes(o.page))) });
     log.info({ pages: pages.length }, "record assembled from OCR pages");
     return await finish(record, pages.length);
   } catch (error) {

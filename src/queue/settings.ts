@@ -32,6 +32,10 @@ export interface QueueSettings {
   pageTimeoutMs: number;
   /** NIANBAO_MAX_BYTES: largest input ingest submits and a worker extracts, unless the job says otherwise (`ingest --max-bytes`). @defaultValue 268435456 (256 MiB) */
   maxBytes: number;
+  /** NIANBAO_SINK: where a finished record goes besides the store — `postgres` loads it into DATABASE_URL as it completes. @defaultValue none */
+  sink: "none" | "postgres";
+  /** DATABASE_URL: the PostgreSQL of `sink: postgres` (unset: libpq's PG* variables and defaults). */
+  databaseUrl: string | undefined;
 }
 
 const int = (value: string | undefined, fallback: number, name: string, min = 1): number => {
@@ -44,6 +48,8 @@ const int = (value: string | undefined, fallback: number, name: string, min = 1)
 export function queueSettings(env: NodeJS.ProcessEnv = process.env, overrides: Partial<QueueSettings> = {}): QueueSettings {
   const ocr = env.NIANBAO_OCR ?? "auto";
   if (ocr !== "auto" && ocr !== "always" && ocr !== "never") throw new RangeError(`NIANBAO_OCR must be auto, always or never, got ${ocr}`);
+  const sink = env.NIANBAO_SINK || "none";
+  if (sink !== "none" && sink !== "postgres") throw new RangeError(`NIANBAO_SINK must be none or postgres, got ${sink}`);
   return {
     redisUrl: env.REDIS_URL ?? "redis://127.0.0.1:6379",
     dataDir: resolve(env.DATA_DIR ?? "data"),
@@ -58,6 +64,8 @@ export function queueSettings(env: NodeJS.ProcessEnv = process.env, overrides: P
     ocrDpi: int(env.NIANBAO_OCR_DPI, 300, "NIANBAO_OCR_DPI", 72),
     pageTimeoutMs: int(env.NIANBAO_PAGE_TIMEOUT_MS, 120_000, "NIANBAO_PAGE_TIMEOUT_MS"),
     maxBytes: int(env.NIANBAO_MAX_BYTES, DEFAULTS.maxBytes, "NIANBAO_MAX_BYTES"),
+    sink,
+    databaseUrl: env.DATABASE_URL || undefined,
     ...overrides,
   };
 }
@@ -74,5 +82,7 @@ export function settingsEnv(s: QueueSettings): Record<string, string> {
     NIANBAO_OCR_DPI: String(s.ocrDpi),
     NIANBAO_PAGE_TIMEOUT_MS: String(s.pageTimeoutMs),
     NIANBAO_MAX_BYTES: String(s.maxBytes),
+    NIANBAO_SINK: s.sink,
+    ...(s.databaseUrl ? { DATABASE_URL: s.databaseUrl } : {}),
   };
 }

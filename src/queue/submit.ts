@@ -77,7 +77,7 @@ export async function submitBatch(inputs: Input[], ctx: SubmitContext): Promise<
     adding.add(jobId);
     jobs.push({
       name: "document",
-      data: ExtractJobData.parse({ blob: s.sha256, name: s.input.name, size: s.size, version: ctx.version, submittedAt: new Date().toISOString(), step: "read", options: ctx.options ?? {} }),
+      data: ExtractJobData.parse({ blob: s.sha256, name: s.input.name, size: s.size, version: ctx.version, submittedAt: new Date().toISOString(), step: "read", options: ctx.options ?? {}, ...(s.input.origin ? { origin: s.input.origin } : {}) }),
       opts: {
         jobId,
         attempts: ctx.settings.attempts,

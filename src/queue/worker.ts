@@ -44,7 +44,7 @@ export function runWorkers(settings: QueueSettings, log: Logger): RunningWorkers
     );
     worker.on("error", (error: Error) => log.error({ kind, err: error.message }, "worker error (retrying)"));
   }
-  log.info({ redis: settings.redisUrl.replace(/\/\/[^@]*@/, "//***@"), dataDir: settings.dataDir, concurrency: settings.concurrency, pageConcurrency: settings.pageConcurrency }, "worker started");
+  log.info({ redis: settings.redisUrl.replace(/\/\/[^@]*@/, "//***@"), dataDir: settings.dataDir, concurrency: settings.concurrency, pageConcurrency: settings.pageConcurrency, sink: settings.sink }, "worker started");
 
   let resolveClosed: () => void = () => {};
   const closed = new Promise<void>((resolve) => (resolveClosed = resolve));

@@ -12,7 +12,8 @@ With one FILE and no --out, the record is printed on stdout; with several, one J
 line per record. With --out DIR, each record is written to DIR/<id>.json.
 
 Options:
-  -o, --out DIR        write DIR/<id>.json (id = file name without extension)
+  -o, --out DIR        write DIR/<id>.json (id = file name without extension; with the
+                       extension where two inputs share a name, so none is overwritten)
       --compact        one-line JSON
       --no-provenance  leave out the per-cell provenance map
       --max-bytes N    refuse inputs larger than N bytes (default 256 MiB)
@@ -52,13 +53,14 @@ export async function run(argv: string[]): Promise<number> {
   }
   const log = createLogger({ cmd: "extract" });
   const compact = values.compact || (positionals.length > 1 && !values.out);
+  const outNames = outputNames(positionals);
   let exitCode = 0;
   for (const [i, file] of positionals.entries()) {
     try {
       const record = await extractFile(file, { provenance: !values["no-provenance"], log, ocr, ...(maxBytes ? { maxBytes } : {}), ...(ocrDpi ? { ocrDpi } : {}) });
       const json = toJson(record, compact);
       if (values.out) {
-        const target = await writeAtomic(values.out, `${basename(file, extname(file))}.json`, json);
+        const target = await writeAtomic(values.out, outNames[i]!, json);
         log.info({ file, out: target, progress: `${i + 1}/${positionals.length}`, template: record.meta.template, issues: record.issues.length }, "record written");
       } else {
         process.stdout.write(json);
@@ -70,4 +72,17 @@ export async function run(argv: string[]): Promise<number> {
     }
   }
   return exitCode;
+}
+
+/**
+ * The record file of each input: `<name without extension>.json`, or, where two inputs
+ * of the run share that name (report.pdf and report.html, or a/report.pdf and
+ * b/report.pdf), the full file name, then the index, so that no record overwrites another.
+ */
+function outputNames(files: string[]): string[] {
+  const stem = (f: string) => basename(f, extname(f));
+  const count = (names: string[], n: string) => names.filter((x) => x === n).length;
+  const stems = files.map(stem);
+  const names = files.map((f, i) => (count(stems, stems[i]!) > 1 ? basename(f) : stems[i]!));
+  return names.map((n, i) => `${count(names, n) > 1 ? `${n}-${i + 1}` : n}.json`);
 }

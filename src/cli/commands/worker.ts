@@ -16,9 +16,18 @@ Each job is extracted with the options set when it was submitted (ingest --max-b
 --ocr, --ocr-dpi); NIANBAO_MAX_BYTES, NIANBAO_OCR and NIANBAO_OCR_DPI are the defaults
 for what a job leaves unset.
 
+With --sink postgres (or NIANBAO_SINK=postgres) each finished record also goes into
+PostgreSQL as its job completes — the tables of \`export --format postgres\`, loaded the
+same way and as idempotently — so a crawl or an ingest lands in the database with no
+export step. The database is checked (and migrated) at start: unreachable, exit 15
+(DATABASE_UNAVAILABLE). Unreachable later, a job fails and is retried with backoff; its
+record stays in the store.
+
 Options:
       --concurrency N       documents at once in this worker (default: NIANBAO_CONCURRENCY, else 1)
       --page-concurrency N  OCR pages at once in this worker (default: NIANBAO_PAGE_CONCURRENCY, else 1)
+      --sink postgres       also load each finished record into PostgreSQL (default: NIANBAO_SINK, else none)
+      --database-url URL    the PostgreSQL of --sink postgres (default: DATABASE_URL)
 ${QUEUE_HELP}
 `;
 
@@ -30,14 +39,34 @@ const count = (value: string | undefined, name: string) => {
 };
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { ...QUEUE_OPTIONS, concurrency: { type: "string" }, "page-concurrency": { type: "string" } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      ...QUEUE_OPTIONS,
+      concurrency: { type: "string" },
+      "page-concurrency": { type: "string" },
+      sink: { type: "string" },
+      "database-url": { type: "string" },
+    },
+  });
   const concurrency = count(values.concurrency, "concurrency");
   const pageConcurrency = count(values["page-concurrency"], "page-concurrency");
-  const settings = settingsFrom(values, { ...(concurrency ? { concurrency } : {}), ...(pageConcurrency ? { pageConcurrency } : {}) });
+  if (values.sink !== undefined && values.sink !== "postgres" && values.sink !== "none") throw usageError(`--sink takes postgres or none, got ${values.sink}`);
+  const settings = settingsFrom(values, {
+    ...(concurrency ? { concurrency } : {}),
+    ...(pageConcurrency ? { pageConcurrency } : {}),
+    ...(values.sink ? { sink: values.sink as "postgres" | "none" } : {}),
+    ...(values["database-url"] ? { databaseUrl: values["database-url"] } : {}),
+  });
   const log = createLogger({ cmd: "worker" });
   const probe = redisConnection(settings.redisUrl, "client");
   await ensureReachable(probe, settings.redisUrl);
   probe.disconnect();
+  if (settings.sink === "postgres") {
+    // Fails now (exit 15) rather than on every job; migrates once, before the processors start.
+    const { checkDatabase } = await import("../../export/postgres/records.js");
+    log.info({ database: await checkDatabase(settings.databaseUrl, log) }, "sink: PostgreSQL");
+  }
   const workers = runWorkers(settings, log);
   await workers.closed;
   return 0;
