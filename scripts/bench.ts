@@ -2,9 +2,10 @@
  * Benchmark (not a test): time and memory per report on the built extractor, each
  * figure against a native tool doing the same job in the same way.
  *
- *   npm run bench [-- --sections text,pdf,queue,ocr,export] [--runs N] [--fresh-runs N]
+ *   npm run bench [-- --sections text,pdf,queue,ocr,export,crawl] [--runs N] [--fresh-runs N]
  *                 [--export-records N] [--export-fresh]
  *                 [--ocr-runs N] [--ocr-slots 1,2]
+ *                 [--crawl-pages N] [--crawl-hosts N]
  *
  * text  The seed text report: warm in-process time, its stages, a fresh process, peak RSS.
  * pdf   The real text-layer PDF (huaian-2024.pdf) against poppler's `pdftotext -layout`:
@@ -25,6 +26,12 @@
  * export A store of --export-records records (default 100,000) exported by whole
  *       processes to each format and to PostgreSQL, against merely reading and parsing
  *       the same records (scripts/bench-export.ts).
+ * crawl Whole `nianbao crawl` processes against a loopback web server in a child process
+ *       (scripts/bench-crawl.ts): one site of --crawl-pages report pages (default 300)
+ *       with politeness off, first crawl (extracting) and 304 re-crawl, against a plain
+ *       `nianbao extract` of the same pages; --crawl-hosts sites (default 50) on as many
+ *       loopback addresses with politeness on, crawled by one process, hosts in
+ *       parallel; Redis memory of a site's queue-mode state, and 10,000 sites on paper.
  *
  * Medians everywhere. Figures taken while other work runs on the machine are noisy:
  * the output says so when the load average is high.
@@ -40,9 +47,11 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const SHARED = resolve(ROOT, "../shared");
 const { values } = parseArgs({
   options: {
-    sections: { type: "string", default: "text,pdf,queue,ocr,export" },
+    sections: { type: "string", default: "text,pdf,queue,ocr,export,crawl" },
     "export-records": { type: "string", default: "100000" },
     "export-fresh": { type: "boolean", default: false },
+    "crawl-pages": { type: "string", default: "300" },
+    "crawl-hosts": { type: "string", default: "50" },
     runs: { type: "string", default: "30" },
     "fresh-runs": { type: "string", default: "20" },
     "ocr-runs": { type: "string", default: "5" },
@@ -184,6 +193,10 @@ if (sections.has("ocr")) print(await benchScans());
 if (sections.has("export")) {
   const { benchExport } = await import("./bench-export.js");
   print(await benchExport(ROOT, SHARED, Number(values["export-records"]), values["export-fresh"]));
+}
+if (sections.has("crawl")) {
+  const { benchCrawl } = await import("./bench-crawl.js");
+  print(await benchCrawl(ROOT, { pages: Number(values["crawl-pages"]), hosts: Number(values["crawl-hosts"]) }));
 }
 print(["", `peak RSS of this benchmark process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`]);
 

@@ -20,6 +20,7 @@ export const ERROR_CODES = {
   QUEUE_UNAVAILABLE: { exit: 13, summary: "Redis cannot be reached (REDIS_URL)" },
   EXPORT_PARTIAL: { exit: 14, summary: "export: some record files could not be read and were skipped (stderr names them); the rest was exported" },
   DATABASE_UNAVAILABLE: { exit: 15, summary: "PostgreSQL cannot be reached or refused the connection (DATABASE_URL)" },
+  CRAWL_FAILED: { exit: 16, summary: "crawl: a site could not be crawled at all (none of its start pages could be fetched); the summary says why" },
   INTERRUPTED: { exit: 130, summary: "stopped by Ctrl-C or TERM; no partial output was left" },
 } as const;
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { collectInputs, DEFAULT_LIMITS, isProblem, unsafeEntryName, type Input, type InputProblem } from "../src/queue/inputs.js";
 import { FIXTURES, tempDir } from "./helpers.js";
-import { zip } from "./zip.js";
+import { zip } from "../scripts/fixtures/zip.js";
 
 async function collect(args: string[], limits = DEFAULT_LIMITS): Promise<{ inputs: Input[]; problems: InputProblem[] }> {
   const inputs: Input[] = [];

@@ -267,7 +267,7 @@ describe(`queue pipeline (limits: ${SLACK} × the measured work; ingest ${second
     // `status` names the failure and its reason; `retry-failed` puts it back with its stored input.
     const status = runCli(["status", "--json"], { env: e });
     expect(status.status).toBe(0);
-    const extract = (JSON.parse(status.stdout) as { queue: string; counts: Record<string, number>; latestFailures: { name: string; reason: string; input: string }[] }[]).find((q) => q.queue === QUEUES.extract)!;
+    const extract = (JSON.parse(status.stdout) as { queues: { queue: string; counts: Record<string, number>; latestFailures: { name: string; reason: string; input: string }[] }[] }).queues.find((q) => q.queue === QUEUES.extract)!;
     expect(extract.counts).toMatchObject({ completed: 2, failed: 1 });
     expect(extract.latestFailures).toEqual([expect.objectContaining({ name: "poison.pdf", input: failed!.data.blob, reason: expect.stringMatching(/PDF_CORRUPT/) })]);
     for (const w of workers) w.child.kill("SIGTERM");

@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   codebook: () => import("./commands/codebook.js"),
   export: () => import("./commands/export.js"),
   eval: () => import("./commands/eval.js"),
+  crawl: () => import("./commands/crawl.js"),
   ingest: () => import("./commands/ingest.js"),
   worker: () => import("./commands/worker.js"),
   status: () => import("./commands/status.js"),
@@ -26,6 +27,8 @@ Usage:
   nianbao codebook [--format md|json|csv]  the data dictionary of every table cell
   nianbao export --format F --out FILE  the records as a dataset (jsonl, csv, csv-long, xlsx, parquet, postgres)
   nianbao eval DIR [--truth DIR]        score extraction against truth files
+  nianbao crawl URL... [--out DIR]      find and extract a site's reports (in-process)
+  nianbao crawl --sites FILE [--schedule CRON]  crawl many sites with the workers, on a schedule
   nianbao ingest PATH... [--no-wait]    submit files, directories, globs, zips to the queue
   nianbao worker                        run a queue worker (Redis: REDIS_URL, store: DATA_DIR)
   nianbao status                        jobs per state, latest failures

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 
-export const QUEUES = { extract: "extract", page: "ocr-page" } as const;
+export const QUEUES = { extract: "extract", page: "ocr-page", crawl: "crawl" } as const;
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { crawlSettings } from "../../crawl/settings.js";
 import { createLogger } from "../../log.js";
 import { redisConnection } from "../../queue/connection.js";
 import { runWorkers } from "../../queue/worker.js";
@@ -23,11 +24,18 @@ export step. The database is checked (and migrated) at start: unreachable, exit 
 (DATABASE_UNAVAILABLE). Unreachable later, a job fails and is retried with backoff; its
 record stays in the store.
 
+Crawl jobs (\`crawl --sites\`) run here too, several at once (NIANBAO_CRAWL_CONCURRENCY,
+else 8): each request waits for its host's turn at the per-host gate in Redis, which
+all workers share; the reports found go to the extract queue.
+
 Options:
       --concurrency N       documents at once in this worker (default: NIANBAO_CONCURRENCY, else 1)
       --page-concurrency N  OCR pages at once in this worker (default: NIANBAO_PAGE_CONCURRENCY, else 1)
       --sink postgres       also load each finished record into PostgreSQL (default: NIANBAO_SINK, else none)
       --database-url URL    the PostgreSQL of --sink postgres (default: DATABASE_URL)
+      --crawl-concurrency N sites crawled at once (default: NIANBAO_CRAWL_CONCURRENCY, else 8)
+      --allow-host H        a host, address or CIDR crawls may reach although private (repeatable;
+                            default: NIANBAO_CRAWL_ALLOW_HOSTS)
 ${QUEUE_HELP}
 `;
 
@@ -47,6 +55,8 @@ export async function run(argv: string[]): Promise<number> {
       "page-concurrency": { type: "string" },
       sink: { type: "string" },
       "database-url": { type: "string" },
+      "crawl-concurrency": { type: "string" },
+      "allow-host": { type: "string", multiple: true },
     },
   });
   const concurrency = count(values.concurrency, "concurrency");
@@ -67,7 +77,13 @@ export async function run(argv: string[]): Promise<number> {
     const { checkDatabase } = await import("../../export/postgres/records.js");
     log.info({ database: await checkDatabase(settings.databaseUrl, log) }, "sink: PostgreSQL");
   }
-  const workers = runWorkers(settings, log);
+  const crawlConcurrency = count(values["crawl-concurrency"], "crawl-concurrency");
+  const base = crawlSettings();
+  const crawl = crawlSettings(process.env, {
+    ...(crawlConcurrency ? { concurrency: crawlConcurrency } : {}),
+    allowHosts: [...base.allowHosts, ...(values["allow-host"] ?? [])],
+  });
+  const workers = runWorkers(settings, log, { crawl });
   await workers.closed;
   return 0;
 }

@@ -1,0 +1,38 @@
+/** Politeness: the per-host gate, robots.txt, and host health (see each module's notes). */
+export {
+  DEFAULT_HOST_GATE_PREFIX,
+  DEFAULT_IDLE_TTL_MS,
+  DEFAULT_LEASE_TTL_MS,
+  DEFAULT_MIN_INTERVAL_MS,
+  effectiveIntervalMs,
+  hostKey,
+  MemoryHostGate,
+  RedisHostGate,
+  RedisLease,
+  type HostGate,
+  type HostGateOptions,
+  type Lease,
+  type RedisHostGateOptions,
+  type Spacing,
+  type TryAcquireResult,
+} from "./host-gate.js";
+export {
+  capRobotsBody,
+  fetchRobots,
+  MAX_CRAWL_DELAY_MS,
+  RedisRobotsStore,
+  ROBOTS_MAX_AGE_MS,
+  ROBOTS_MAX_BYTES,
+  ROBOTS_USER_AGENT,
+  RobotsCache,
+  robotsOrigin,
+  robotsRules,
+  type RobotsCacheOptions,
+  type RobotsFetch,
+  type RobotsKind,
+  type RobotsOptions,
+  type RobotsRules,
+  type RobotsSnapshot,
+  type RobotsStore,
+} from "./robots.js";
+export { countsAgainstHost, DEFAULT_PARK_AFTER, MemoryHostHealth, RedisHostHealth, type HostHealth, type HostHealthState } from "./health.js";
