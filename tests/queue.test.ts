@@ -320,7 +320,8 @@ describe(`queue pipeline (limits: ${SLACK} × the measured work; ingest ${second
     const e = env(data, "restart");
     await startWorker(e);
     const running = ingest(e, ["--ocr-dpi", DPI, ...RESTART]);
-    await waitFor(() => workers[0]!.log().includes("document done"), limit(R), "a first document");
+    // The worker's start, the submission and one document (whichever comes first: at most the reference extraction).
+    await waitFor(() => workers[0]!.log().includes("document done"), limit(R + I + W), "a first document");
     await redis.restart(1000);
     const result = await running;
     expect(result.stdout).toMatch(/done \d+, done with issues \d+, failed 0/);
