@@ -57,7 +57,12 @@ export class StoreDocuments implements DocumentSink {
       this.log.info({ url: doc.origin.url, template: record.meta.template, organ: record.meta.organ, year: record.meta.year }, "report extracted");
       return { kind: "report", sha256, created: true };
     } catch (error) {
-      if (!isPipelineError(error)) throw error;
+      if (!isPipelineError(error)) {
+        // A defect in the extractor on one document must not end the crawl: its input is
+        // stored; it is counted and logged for a fix, and read again when the URL is.
+        this.log.error({ url: doc.origin.url, sha256, err: error instanceof Error ? error.stack : String(error) }, "extraction failed with an internal error");
+        return { kind: "failed", sha256, code: "INTERNAL_ERROR", message: error instanceof Error ? error.message : String(error) };
+      }
       if (error.code === "NOT_A_REPORT") return { kind: "not-a-report", sha256 };
       if (error.code === "UNSUPPORTED_FORMAT") return { kind: "unsupported", sha256 };
       return { kind: "failed", sha256, code: error.code, message: error.message };
