@@ -50,6 +50,8 @@ export interface PairScore {
   wrong: WrongCell[];
   /** Wrong cells no issue names: the worst kind of error. */
   silent: number;
+  /** Table cells of the truth whose key the record lacks (its table null or the key absent). */
+  absent: number;
 }
 
 export function scorePair(record: Doc, truth: Record<string, unknown>): PairScore {
@@ -82,7 +84,8 @@ export function scorePair(record: Doc, truth: Record<string, unknown>): PairScor
     }
     if (!ok) wrong.push({ path, expected: value, actual: got.has(path) ? got.get(path) : "(missing)", flagged: record !== null && issuesNaming(path, issues).length > 0 });
   }
-  return { cells: want.size, correct: want.size - wrong.length, nonzero, nonzeroCorrect, wrong, silent: wrong.filter((w) => !w.flagged).length };
+  const absent = wrong.filter((w) => w.actual === "(missing)" && SCORED.some((k) => w.path.startsWith(`${k}.`))).length;
+  return { cells: want.size, correct: want.size - wrong.length, nonzero, nonzeroCorrect, wrong, silent: wrong.filter((w) => !w.flagged).length, absent };
 }
 
 export interface ScoreSummary {
@@ -95,12 +98,14 @@ export interface ScoreSummary {
   nonzeroCorrect: number;
   /** Wrong cells that no issue names. */
   silent: number;
+  /** Table cells whose key the records lack. */
+  absent: number;
   rows: ({ id: string; missing: boolean } & PairScore)[];
 }
 
 export function summarize(pairs: { id: string; record: Doc; truth: Record<string, unknown> }[]): ScoreSummary {
   const rows = pairs.map((p) => ({ id: p.id, missing: p.record === null, ...scorePair(p.record, p.truth) }));
-  const total = (k: "cells" | "correct" | "nonzero" | "nonzeroCorrect" | "silent") => rows.reduce((s, r) => s + r[k], 0);
+  const total = (k: "cells" | "correct" | "nonzero" | "nonzeroCorrect" | "silent" | "absent") => rows.reduce((s, r) => s + r[k], 0);
   const cells = total("cells");
   const correct = total("correct");
   return {
@@ -112,6 +117,7 @@ export function summarize(pairs: { id: string; record: Doc; truth: Record<string
     nonzero: total("nonzero"),
     nonzeroCorrect: total("nonzeroCorrect"),
     silent: total("silent"),
+    absent: total("absent"),
     rows,
   };
 }
