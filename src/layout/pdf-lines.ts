@@ -5,6 +5,8 @@
  * Coordinates here are points with a top-left origin (y grows downwards).
  */
 import type { LayoutCell, LayoutLine } from "../model/layout.js";
+import type { Rulings } from "./grid.js";
+import { joinSplitRows, latticeTables } from "./pdf-lattice.js";
 
 export interface Fragment {
   text: string;
@@ -21,6 +23,8 @@ export interface PageFragments {
   width: number;
   height: number;
   fragments: Fragment[];
+  /** The horizontal and vertical lines the page draws (points, top-left origin). */
+  rulings?: Rulings;
 }
 
 const CJK_CHAR = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
@@ -113,9 +117,17 @@ function dropPageFurniture(pages: { page: PageFragments; lines: LayoutLine[] }[]
   }
 }
 
-/** All pages → lines in reading order (page by page, top to bottom). */
+/**
+ * All pages → lines in reading order (page by page, top to bottom). Ruled tables (where
+ * the page draws a grid) become grid rows (pdf-lattice.ts); the rest of the page is
+ * rebuilt from text positions.
+ */
 export function linesFromFragments(pages: PageFragments[]): LayoutLine[] {
-  const perPage = pages.map((page) => {
+  const tables = new Map<number, LayoutLine[]>();
+  const perPage = pages.map((whole) => {
+    const lattice = latticeTables(whole);
+    tables.set(whole.page, lattice.lines);
+    const page = { ...whole, fragments: lattice.rest };
     const lines: LayoutLine[] = groupLines(page.fragments.filter((f) => f.text.trim() !== "")).map((d) => {
       const cells = cellsOf(d, page.page);
       return {
@@ -128,6 +140,11 @@ export function linesFromFragments(pages: PageFragments[]): LayoutLine[] {
     });
     return { page, lines };
   });
+  // Table rows are never page furniture: they join the page's lines after it is dropped.
   dropPageFurniture(perPage);
-  return perPage.flatMap((p) => p.lines);
+  joinSplitRows(perPage.map((p) => ({ grid: tables.get(p.page.page) ?? [], text: p.lines })));
+  return perPage.flatMap((p) => {
+    const grid = tables.get(p.page.page) ?? [];
+    return grid.length === 0 ? p.lines : [...p.lines, ...grid].sort((a, b) => (a.top ?? 0) - (b.top ?? 0));
+  });
 }

@@ -9,7 +9,8 @@ import type { Origin } from "./provenance.js";
  * - HTML: one line per block of flowing text (one cell), and one line per table
  *   row <tr> with one cell per <td>/<th> (grid column resolved);
  * - PDF: lines rebuilt from text-item coordinates, cells = runs of items separated
- *   by wide gaps, with boxes in points (top-left origin) for positioned reading.
+ *   by wide gaps, with boxes in points (top-left origin) for positioned reading;
+ *   ruled tables (and tables OCR reads from page images) as grid rows, like HTML.
  */
 export interface LayoutCell {
   text: string;
@@ -31,9 +32,9 @@ export interface LayoutLine {
   page?: number;
   top?: number;
   bottom?: number;
-  /** HTML: index of the <table> this row belongs to. */
+  /** HTML: index of the <table> this row belongs to; PDF grids: 20000 + 100·page + n, OCR: 10000 + 100·page + n. */
   table?: number;
-  /** Set on lines that are part of a table (HTML rows). */
+  /** Set on lines that are part of a table (HTML rows, ruled PDF tables, OCR'd tables). */
   isTableRow?: boolean;
   /** PDF: left edge of the line, for paragraph detection. */
   x0?: number;

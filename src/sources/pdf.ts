@@ -1,15 +1,23 @@
 import { PipelineError } from "../errors.js";
 import { linesFromFragments, type Fragment, type PageFragments } from "../layout/pdf-lines.js";
+import { vectorRulings, type Matrix, type PdfOps } from "../layout/pdf-rulings.js";
 import type { Issue } from "../model/issue.js";
 import type { LayoutLine } from "../model/layout.js";
 import { hideFontPrograms, looksMisdecoded } from "./_internal/font-programs.js";
-import { errorName, withPdfDocument, type PDFPageProxy, type TextItem } from "./_internal/pdfjs.js";
+import { errorName, loadPdfjs, withPdfDocument, type PDFPageProxy, type TextItem } from "./_internal/pdfjs.js";
 import type { PageImage } from "./ocr/index.js";
 import { judgeTextLayer } from "./ocr/text-layer.js";
 import type { SourceContext, SourceResult } from "./types.js";
 
-/** A page's text items as fragments in top-left page coordinates. */
-async function pageFragments(page: PDFPageProxy): Promise<PageFragments> {
+/** Whether a page prints what a template table holds: a few bare numbers. */
+function mayHoldTable(fragments: Fragment[]): boolean {
+  let numbers = 0;
+  for (const f of fragments) for (const token of f.text.split(/\s+/)) if (/^[0-9０-９][0-9０-９.,]*$/.test(token) && ++numbers >= 4) return true;
+  return false;
+}
+
+/** A page's text items as fragments in top-left page coordinates, and the ruling lines it draws. */
+async function pageFragments(page: PDFPageProxy, ops: PdfOps): Promise<PageFragments> {
   const viewport = page.getViewport({ scale: 1 });
   // Raw text as printed: the parsers normalise what they compare, provenance keeps the original.
   const content = await page.getTextContent({ disableNormalization: true });
@@ -31,14 +39,23 @@ async function pageFragments(page: PDFPageProxy): Promise<PageFragments> {
     const scaleX = Math.hypot(ta, tb) / (Math.hypot(a, b) || 1);
     fragments.push({ text: it.str, x0: x, x1: x + it.width * scaleX, baseline: y, size });
   }
-  return { page: page.pageNumber, width: viewport.width, height: viewport.height, fragments };
+  // The drawing operators, for the rulings of ruled tables (read by their grid: layout/pdf-lattice.ts).
+  // Listing them costs about as much as the text again, so only pages that print table numbers pay it.
+  if (!mayHoldTable(fragments)) return { page: page.pageNumber, width: viewport.width, height: viewport.height, fragments };
+  // The rulings only add to the text: drawing operators pdf.js cannot list leave the page read by text positions.
+  const rulings = await page.getOperatorList().then(
+    (list) => vectorRulings(list, ops, viewport.transform as Matrix),
+    () => undefined,
+  );
+  return { page: page.pageNumber, width: viewport.width, height: viewport.height, fragments, ...(rulings ? { rulings } : {}) };
 }
 
 async function readPages(bytes: Uint8Array, ctx: SourceContext): Promise<PageFragments[]> {
+  const { OPS } = await loadPdfjs();
   return withPdfDocument(bytes, async (doc) => {
     const out: PageFragments[] = [];
     for (let n = 1; n <= doc.numPages; n++) {
-      out.push(await pageFragments(await doc.getPage(n)));
+      out.push(await pageFragments(await doc.getPage(n), OPS));
       ctx.log.debug({ page: n, of: doc.numPages }, "pdf page read");
     }
     return out;

@@ -3,15 +3,10 @@
  * of the small breaks scanning puts in them, merged over the few pixel rows (or
  * columns) a line is thick.
  */
+import type { Ruling, Rulings } from "../grid.js";
 import type { Raster } from "./raster.js";
 
-export interface Ruling {
-  /** Horizontal: y is the line's centre, [from, to] its x extent. Vertical: x centre, [from, to] its y extent. */
-  at: number;
-  from: number;
-  to: number;
-  thickness: number;
-}
+export type { Ruling, Rulings } from "../grid.js";
 
 interface Run {
   at: number;
@@ -99,11 +94,6 @@ function merge(all: Run[]): Ruling[] {
   }
   for (const o of open) done.push({ at: (o.first + o.last) / 2, from: o.from, to: o.to, thickness: o.last - o.first + 1 });
   return done.sort((a, b) => a.at - b.at);
-}
-
-export interface Rulings {
-  horizontal: Ruling[];
-  vertical: Ruling[];
 }
 
 /**

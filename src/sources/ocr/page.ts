@@ -11,7 +11,7 @@
 import type { LayoutCell, LayoutLine } from "../../model/layout.js";
 import { components, numberShape, typicalHeight, type Component } from "../../layout/raster/components.js";
 import { estimateSkew } from "../../layout/raster/deskew.js";
-import { buildGrids, type TableGrid } from "../../layout/raster/grid.js";
+import { buildGrids, type TableGrid } from "../../layout/grid.js";
 import { crop, downscale, inkCount, otsuThreshold, pad, rotate, toPgm, type Raster } from "../../layout/raster/raster.js";
 import { findRulings } from "../../layout/raster/rulings.js";
 import type { OcrPage, OcrPool } from "../_internal/tesseract.js";

@@ -2,20 +2,37 @@
  * Table grids from ruling lines: the row and column boundaries of each ruled table,
  * and its cells — unit cells joined wherever the ruling between them is missing, so
  * merged cells (rowspan/colspan) come out as one cell.
+ *
+ * The rulings are abstract segments in one unit of length: pixels found on a page raster
+ * (raster/rulings.ts, for OCR) or points read from a PDF's drawing operators
+ * (pdf-rulings.ts). Both paths build their grids here.
  */
-import type { Ruling, Rulings } from "./rulings.js";
+
+/** A horizontal or vertical segment of a ruling line. */
+export interface Ruling {
+  /** Horizontal: y is the line's centre, [from, to] its x extent. Vertical: x centre, [from, to] its y extent. */
+  at: number;
+  from: number;
+  to: number;
+  thickness: number;
+}
+
+export interface Rulings {
+  horizontal: Ruling[];
+  vertical: Ruling[];
+}
 
 export interface GridCell {
   row: number;
   col: number;
   rowSpan: number;
   colSpan: number;
-  /** Pixel box inside the rulings: [x0, y0, x1, y1]. */
+  /** Box inside the rulings: [x0, y0, x1, y1], in the rulings' unit. */
   box: [number, number, number, number];
 }
 
 export interface TableGrid {
-  /** Row boundaries (y) and column boundaries (x), in pixels, ascending. */
+  /** Row boundaries (y) and column boundaries (x), in the rulings' unit, ascending. */
   ys: number[];
   xs: number[];
   cells: GridCell[];
@@ -63,11 +80,49 @@ function tablesOf(rulings: Rulings, tolerance: number): Rulings[] {
     (a.h ? g.horizontal : g.vertical).push(a.l);
     groups.set(find(i), g);
   });
-  return [...groups.values()].filter((g) => g.horizontal.length >= 2 && g.vertical.length >= 2);
+  return [...groups.values()];
 }
 
-export function buildGrids(rulings: Rulings, tolerance: number): TableGrid[] {
+const ruled = (g: Rulings) => g.horizontal.length >= 2 && g.vertical.length >= 2;
+
+/**
+ * A table's open ends closed: where two or more lines of one direction run on past the
+ * outermost line across them and end together, that end is the table's edge — a
+ * table broken by a page break is drawn without the ruling at the break (the border
+ * belongs to the row on the other page), and a table ruled only between its rows has
+ * no side lines. The edge is added as a ruling over the lines' span.
+ */
+function closeEnds(t: Rulings, tolerance: number): Rulings {
+  const close = (along: Ruling[], across: Ruling[]): Ruling[] => {
+    if (along.length < 2 || across.length === 0) return [];
+    const first = Math.min(...across.map((l) => l.at));
+    const last = Math.max(...across.map((l) => l.at));
+    const added: Ruling[] = [];
+    for (const [beyond, end] of [
+      [along.filter((l) => l.from < first - tolerance), (l: Ruling) => l.from],
+      [along.filter((l) => l.to > last + tolerance), (l: Ruling) => l.to],
+    ] as const) {
+      if (beyond.length < 2) continue;
+      const ends = beyond.map(end).sort((a, b) => a - b);
+      const mid = ends[Math.floor(ends.length / 2)]!;
+      const together = beyond.filter((l) => Math.abs(end(l) - mid) <= tolerance);
+      if (together.length < 2) continue;
+      const thickness = Math.max(...together.map((l) => l.thickness));
+      added.push({ at: mid, from: Math.min(...together.map((l) => l.at)), to: Math.max(...together.map((l) => l.at)), thickness });
+    }
+    return added;
+  };
+  return { horizontal: [...t.horizontal, ...close(t.vertical, t.horizontal)], vertical: [...t.vertical, ...close(t.horizontal, t.vertical)] };
+}
+
+/**
+ * The grids of the tables the rulings draw, top to bottom. `closeOpenEnds`: close the
+ * ends where a table's lines run on without a ruling across them (see closeEnds).
+ */
+export function buildGrids(rulings: Rulings, tolerance: number, options: { closeOpenEnds?: boolean } = {}): TableGrid[] {
   return tablesOf(rulings, tolerance)
+    .map((t) => (options.closeOpenEnds ? closeEnds(t, tolerance) : t))
+    .filter(ruled)
     .map((t) => gridOf(t, tolerance))
     .filter((g): g is TableGrid => g !== null)
     .sort((a, b) => a.box[1] - b.box[1]);
