@@ -25,8 +25,8 @@ import type { DatasetRow, Finding } from "../src/export/types.js";
 import { createLogger } from "../src/log.js";
 import type { ReportRecord } from "../src/model/record.js";
 import { extractFile } from "../src/pipeline.js";
-import { CORPUS, describeCorpus, FIXTURES, HAS_CORPUS, ROOT, runCli, tempDir } from "./helpers.js";
-import { closedPort, TestPostgres } from "./postgres.js";
+import { CORPUS, describeCorpus, FIXTURES, freePort, HAS_CORPUS, ROOT, runCli, tempDir } from "./helpers.js";
+import { TestPostgres } from "./postgres.js";
 
 const log = createLogger({ test: "export-postgres" }, "silent");
 const server = await TestPostgres.connect();
@@ -382,7 +382,7 @@ describe("export --format postgres", () => {
   });
 
   it("is DATABASE_UNAVAILABLE, naming where and never the password, when the database cannot be reached", async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const sink = postgresSink({ databaseUrl: `postgres://nianbao:s3cret-pw@127.0.0.1:${port}/nianbao`, log });
     const error = await sink.open().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PipelineError);
@@ -407,7 +407,7 @@ describe("export --format postgres", () => {
     const dir = tempDir("pg-cli-");
     mkdirSync(join(dir, "records"));
     writeFileSync(join(dir, "records", "a.json"), JSON.stringify(fixtures[0]));
-    const port = await closedPort();
+    const port = await freePort();
     const result = runCli(["export", "--from", dir, "--format", "postgres", "--database-url", `postgres://postgres:pw@127.0.0.1:${port}/x`]);
     expect(result.status).toBe(15);
     expect(result.stderr).toMatch(/DATABASE_UNAVAILABLE/);

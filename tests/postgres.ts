@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type Server, type Socket, connect as tcpConnect } from "node:net";
 import pg from "pg";
+import { freePort } from "./helpers.js";
 
 const ADMIN_URLS = process.env.NIANBAO_TEST_DATABASE_URL
   ? [process.env.NIANBAO_TEST_DATABASE_URL]
@@ -70,19 +71,6 @@ export class TestPostgres {
   }
 }
 
-/** A port on 127.0.0.1 where nothing listens. */
-export async function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * A TCP relay to the server that a test can take down (every connection through it cut,
  * new ones refused) and bring back on the same port: a database that goes away.
@@ -97,7 +85,7 @@ export class Relay {
   ) {}
 
   static async start(target = { host: "127.0.0.1", port: 5432 }): Promise<Relay> {
-    const relay = new Relay(await closedPort(), target);
+    const relay = new Relay(await freePort(), target);
     await relay.up();
     return relay;
   }

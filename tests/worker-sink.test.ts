@@ -16,8 +16,8 @@ import { cellRows } from "../src/export/table.js";
 import { createLogger } from "../src/log.js";
 import type { ReportRecord } from "../src/model/record.js";
 import { sha256Of } from "../src/store/local.js";
-import { FIXTURES, ROOT, tempDir } from "./helpers.js";
-import { closedPort, Relay, TestPostgres } from "./postgres.js";
+import { FIXTURES, freePort, ROOT, tempDir } from "./helpers.js";
+import { Relay, TestPostgres } from "./postgres.js";
 import { RedisServer } from "./redis-server.js";
 
 const VERSION = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
@@ -147,7 +147,7 @@ describe("worker --sink postgres", () => {
   }, 3 * WAIT_MS);
 
   it("exits 15 at start when its database cannot be reached", async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const worker = cli("worker", ["--sink", "postgres", "--database-url", `postgres://postgres:pw@127.0.0.1:${port}/nianbao`], env("unreachable"));
     expect(await worker.exited).toBe(15);
     expect(worker.log()).toMatch(/DATABASE_UNAVAILABLE/);

@@ -1,7 +1,6 @@
 import { parseArgs } from "node:util";
 import { PipelineError } from "../../errors.js";
 import { createLogger } from "../../log.js";
-import { queueSettings } from "../../queue/settings.js";
 import { usageError } from "../errors.js";
 import { QUEUE_OPTIONS, QUEUE_HELP, ensureReachable, settingsFrom } from "./queue-options.js";
 
@@ -141,7 +140,7 @@ export async function run(argv: string[]): Promise<number> {
   // In this process.
   const { crawlLocally } = await import("../../crawl/index.js");
   const { summary } = await import("../../crawl/site-crawl.js");
-  const dataDir = values.out ?? (values.data ? settingsFrom(values).dataDir : queueSettings().dataDir);
+  const dataDir = values.out ?? settingsFrom(values).dataDir;
   const controller = new AbortController();
   const stop = (signal: NodeJS.Signals) => {
     log.info({ signal }, "stopping: the state learnt so far is kept");
