@@ -123,10 +123,8 @@ function dropPageFurniture(pages: { page: PageFragments; lines: LayoutLine[] }[]
  * rebuilt from text positions.
  */
 export function linesFromFragments(pages: PageFragments[]): LayoutLine[] {
-  const tables = new Map<number, LayoutLine[]>();
   const perPage = pages.map((whole) => {
     const lattice = latticeTables(whole);
-    tables.set(whole.page, lattice.lines);
     const page = { ...whole, fragments: lattice.rest };
     const lines: LayoutLine[] = groupLines(page.fragments.filter((f) => f.text.trim() !== "")).map((d) => {
       const cells = cellsOf(d, page.page);
@@ -138,13 +136,10 @@ export function linesFromFragments(pages: PageFragments[]): LayoutLine[] {
         x0: Math.min(...cells.map((c) => c.x0 ?? 0)),
       };
     });
-    return { page, lines };
+    return { page, lines, grid: lattice.lines };
   });
   // Table rows are never page furniture: they join the page's lines after it is dropped.
   dropPageFurniture(perPage);
-  joinSplitRows(perPage.map((p) => ({ grid: tables.get(p.page.page) ?? [], text: p.lines })));
-  return perPage.flatMap((p) => {
-    const grid = tables.get(p.page.page) ?? [];
-    return grid.length === 0 ? p.lines : [...p.lines, ...grid].sort((a, b) => (a.top ?? 0) - (b.top ?? 0));
-  });
+  joinSplitRows(perPage.map((p) => ({ grid: p.grid, text: p.lines })));
+  return perPage.flatMap(({ lines, grid }) => (grid.length === 0 ? lines : [...lines, ...grid].sort((a, b) => (a.top ?? 0) - (b.top ?? 0))));
 }
