@@ -261,51 +261,127 @@ function joinWrappedCells(lines: LayoutLine[]): LayoutLine[] {
   return out;
 }
 
+/** A label cell that ends in a number: "行政规范性文件 77", "处理的，只计这一情8". */
+const LABEL_THEN_NUMBER = /^(.*[^\d\s.,，、．-])\s*([-−－]?\d[\d,]*(?:\.\d+)?)$/;
+
+interface Span {
+  x0: number;
+  x1: number;
+}
+
+/**
+ * Splits the number off the end of a label cell when it stands in a value column: a
+ * borderless table prints a label and its first value with no gap wide enough to cut
+ * them apart ("行政规范性文件 77"). The number's extent is estimated from the cell's
+ * right edge (digits are half an em wide), and it is a value only if that extent
+ * overlaps the values of other rows by at least half its width — the columns those
+ * rows print. A number at the end of a label that stands in no value column stays text.
+ */
+function splitLabelNumber(cell: LayoutCell, columns: Span[]): LayoutCell[] {
+  const box = boxOf(cell);
+  if (!box || cell.x0 === undefined || cell.x1 === undefined) return [cell];
+  const m = LABEL_THEN_NUMBER.exec(cell.text.trim());
+  if (!m || !CJK.test(m[1]!)) return [cell];
+  const digitWidth = (box[3] - box[1]) * 0.5;
+  const width = [...m[2]!].length * digitWidth;
+  const number: Span = { x0: cell.x1 - width, x1: cell.x1 };
+  const overlap = (s: Span) => Math.min(s.x1, number.x1) - Math.max(s.x0, number.x0);
+  if (number.x0 <= cell.x0 || !columns.some((s) => overlap(s) >= 0.5 * Math.min(width, s.x1 - s.x0))) return [cell];
+  const labelEnd = Math.max(cell.x0, number.x0 - digitWidth);
+  return [
+    { ...cell, text: m[1]!, x1: labelEnd, origin: { ...cell.origin, box: [box[0], box[1], labelEnd, box[3]] } as typeof cell.origin },
+    { ...cell, text: m[2]!, x0: number.x0, origin: { ...cell.origin, box: [number.x0, box[1], box[2], box[3]] } as typeof cell.origin },
+  ];
+}
+
+/** The x-extents of the value cells the lines end in (their columns). */
+function valueSpans(lines: LayoutCell[][]): Span[] {
+  return lines.flatMap((cells) =>
+    cells.slice(trailingValuesStart(cells, false)).flatMap((c) => (c.x0 !== undefined && c.x1 !== undefined && c.text.trim() !== "" ? [{ x0: c.x0, x1: c.x1 }] : [])),
+  );
+}
+
 export function positionedRows(printed: LayoutLine[], indices: number[]): TableRow[] {
   // Same order and length as `printed`, so `indices` still apply; a line can end up empty.
   const lines = joinWrappedCells(printed);
+  const split = lines.map((line) => line.cells.flatMap(splitNumberRun));
+  const columns = valueSpans(split);
   interface Draft {
     line: LayoutLine;
     index: number;
     values: LayoutCell[];
-    labels: { cell: LayoutCell; top: number; index: number }[];
+    labels: { cell: LayoutCell; top: number; bottom: number; index: number }[];
   }
   const drafts: Draft[] = [];
   const labelOnly: { cell: LayoutCell; line: LayoutLine; index: number }[] = [];
   lines.forEach((line, n) => {
-    const cells = line.cells.flatMap(splitNumberRun);
+    const raw = split[n]!;
+    // Only the label cell just left of the values (or a line's last cell) can hold a value of this row.
+    const at = trailingValuesStart(raw, false) - 1;
+    const cells = at >= 0 ? [...raw.slice(0, at), ...splitLabelNumber(raw[at]!, columns), ...raw.slice(at + 1)] : raw;
     const start = trailingValuesStart(cells, false);
     if (start < cells.length) {
       drafts.push({
         line,
         index: indices[n]!,
         values: cells.slice(start),
-        labels: cells.slice(0, start).map((cell) => ({ cell, top: line.top ?? 0, index: indices[n]! })),
+        labels: cells.slice(0, start).map((cell) => ({ cell, top: line.top ?? 0, bottom: line.bottom ?? 0, index: indices[n]! })),
       });
     } else {
       for (const cell of cells) labelOnly.push({ cell, line, index: indices[n]! });
     }
   });
   if (drafts.length === 0) return [];
-  // A label fragment joins the vertically nearest row whose values start right of it:
-  // header text printed over the value columns is nobody's label.
+  // A label fragment joins a row whose values start right of it (header text printed
+  // over the value columns is nobody's label): first the row it continues — a wrapped
+  // label's lines follow each other at line spacing, in one column, above and below
+  // the row's values — then, for what is left, the vertically nearest row that has no
+  // label of its own in that column. A label left over names a row that prints no
+  // values (all blank).
   const valuesStart = new Map(drafts.map((d) => [d, Math.min(...d.values.map((v) => v.x0 ?? 0))]));
-  for (const { cell, line, index } of labelOnly) {
+  const leftOf = (cell: LayoutCell, d: Draft) => (cell.x1 ?? 0) <= valuesStart.get(d)! + 2;
+  const overlapsX = (a: LayoutCell, b: LayoutCell) => Math.min(a.x1 ?? 0, b.x1 ?? 0) - Math.max(a.x0 ?? 0, b.x0 ?? 0) > 0;
+  const pending = new Set(labelOnly);
+  for (let grown = true; grown; ) {
+    grown = false;
+    for (const item of pending) {
+      const { cell, line } = item;
+      const height = (line.bottom ?? 0) - (line.top ?? 0) || 10;
+      const [top, bottom] = [line.top ?? 0, line.bottom ?? 0];
+      // How far the line is from a line of the row (0 when they overlap): its values' line, or a label line in the same column.
+      const apart = (t: number, b: number) => Math.max(top - b, t - bottom, 0);
+      let best: { d: Draft; apart: number } | undefined;
+      for (const d of drafts) {
+        if (d.line.page !== line.page || !leftOf(cell, d)) continue;
+        const spans = [{ t: d.line.top ?? 0, b: d.line.bottom ?? 0 }, ...d.labels.filter((l) => l.index !== d.index && overlapsX(l.cell, cell)).map((l) => ({ t: l.top, b: l.bottom }))];
+        const distance = Math.min(...spans.map((s) => apart(s.t, s.b)));
+        if (distance <= 0.6 * height && (!best || distance < best.apart)) best = { d, apart: distance };
+      }
+      if (!best) continue;
+      best.d.labels.push({ cell, top, bottom, index: item.index });
+      pending.delete(item);
+      grown = true;
+    }
+  }
+  const leftovers: { label: string; line: number }[] = [];
+  for (const item of pending) {
+    const { cell, line, index } = item;
     const mid = ((line.top ?? 0) + (line.bottom ?? 0)) / 2;
     const height = (line.bottom ?? 0) - (line.top ?? 0) || 10;
     let best: Draft | undefined;
     let bestDistance = Infinity;
     for (const d of drafts) {
-      if (d.line.page !== line.page || (cell.x1 ?? 0) > valuesStart.get(d)! + 2) continue;
+      if (d.line.page !== line.page || !leftOf(cell, d)) continue;
       const distance = Math.abs(((d.line.top ?? 0) + (d.line.bottom ?? 0)) / 2 - mid);
       if (distance < bestDistance) {
         best = d;
         bestDistance = distance;
       }
     }
-    if (best && bestDistance <= height * 4) best.labels.push({ cell, top: line.top ?? 0, index });
+    if (best && bestDistance <= height * 4 && !best.labels.some((l) => l.index === best.index && overlapsX(l.cell, cell))) best.labels.push({ cell, top: line.top ?? 0, bottom: line.bottom ?? 0, index });
+    else if (best) leftovers.push({ label: cell.text, line: index });
   }
-  return drafts.map((d) => {
+  const rows = drafts.map((d) => {
     // Columns left to right (group labels first), lines top to bottom within a column.
     const labels = [...d.labels].sort((a, b) => Math.round((a.cell.x0 ?? 0) / 4) - Math.round((b.cell.x0 ?? 0) / 4) || a.top - b.top);
     return {
@@ -314,6 +390,9 @@ export function positionedRows(printed: LayoutLine[], indices: number[]): TableR
       lines: [...new Set([...labels.map((l) => l.index), d.index])].sort((a, b) => a - b),
     };
   });
+  // A row whose every cell is blank prints its label alone; it takes its place in line order.
+  for (const l of leftovers) rows.push({ label: l.label, values: [], lines: [l.line] });
+  return rows.sort((a, b) => a.lines[0]! - b.lines[0]!);
 }
 
 export function tableRows(lines: LayoutLine[], indices: number[], positioned: boolean): TableRow[] {
