@@ -200,7 +200,7 @@ export function placeValues(values: ValueCell[], n: number, options: PlaceOption
  */
 export function columnAnchors(rows: ValueCell[][], n: number, near?: number): { centers?: number[]; gridCols?: number[] } {
   const complete = rows.map((r, i) => ({ r, i })).filter(({ r }) => r.length === n);
-  if (complete.length === 0) return {};
+  if (complete.length === 0) return alignedColumns(rows, n);
   const chosen = near === undefined ? complete.map(({ r }) => r) : [complete.reduce((a, b) => (Math.abs(b.i - near) < Math.abs(a.i - near) ? b : a)).r];
   const out: { centers?: number[]; gridCols?: number[] } = {};
   if (chosen.every((r) => r.every((v) => v.x !== undefined))) {
@@ -215,4 +215,23 @@ export function columnAnchors(rows: ValueCell[][], n: number, near?: number): { 
     });
   }
   return out;
+}
+
+/**
+ * Column anchors where no row prints every column (a borderless table whose rows each
+ * leave some cell blank): the columns the values line up in across rows. Value extents
+ * that overlap horizontally stand in one column — whether the table aligns its numbers
+ * left, right or centred, the numbers of one column overlap and those of neighbouring
+ * columns do not. Only when that gives exactly n columns are they anchors.
+ */
+function alignedColumns(rows: ValueCell[][], n: number): { centers?: number[] } {
+  const spans = rows.flat().filter((v) => v.reading.kind !== "blank").map((v) => v.span);
+  if (spans.length === 0 || spans.some((s) => s === undefined)) return {};
+  const columns: [number, number][] = [];
+  for (const [x0, x1] of (spans as [number, number][]).sort((a, b) => a[0] - b[0])) {
+    const last = columns.at(-1);
+    if (last && x0 < last[1]) last[1] = Math.max(last[1], x1);
+    else columns.push([x0, x1]);
+  }
+  return columns.length === n ? { centers: columns.map(([x0, x1]) => (x0 + x1) / 2) } : {};
 }

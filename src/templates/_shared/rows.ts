@@ -21,6 +21,8 @@ export interface ValueCell {
   origin: Origin;
   /** PDF: horizontal centre in points. */
   x?: number;
+  /** PDF: horizontal extent in points. */
+  span?: [number, number];
   /** HTML and OCR'd tables: grid column. */
   col?: number;
   /** OCR: the reader's confidence, 0–100. */
@@ -36,7 +38,10 @@ export interface TableRow {
 
 function valueCell(cell: LayoutCell, text = cell.text): ValueCell {
   const v: ValueCell = { text, reading: readCell(text), origin: cell.origin };
-  if (cell.x0 !== undefined && cell.x1 !== undefined) v.x = (cell.x0 + cell.x1) / 2;
+  if (cell.x0 !== undefined && cell.x1 !== undefined) {
+    v.x = (cell.x0 + cell.x1) / 2;
+    v.span = [cell.x0, cell.x1];
+  }
   if (cell.col !== undefined) v.col = cell.col;
   if (cell.confidence !== undefined) v.confidence = cell.confidence;
   return v;
