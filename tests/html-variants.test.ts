@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { extractReport } from "../src/pipeline.js";
-import { flatLabels, TEMPLATES } from "../src/definition/index.js";
+import { flatLabels, rowKeys, TEMPLATES } from "../src/definition/index.js";
+import { issuesNaming } from "../src/validate/flags.js";
 
 const td = (text: string, attrs = "") => `<td${attrs}><p><span>${text}</span></p></td>`;
 const table = (rows: string[][]) => `<table border="1"><tbody>${rows.map((r) => `<tr>${r.join("")}</tr>`).join("")}</tbody></table>`;
@@ -116,9 +117,27 @@ describe("HTML variants", () => {
     expect(record.reviewLitigation?.litigationAfterReview.total).toBe(2);
   });
 
-  it("flags a missing table instead of inventing it", async () => {
+  it("a number printed in a row's label cell, leaving a column blank, is named on the row, never silently null", async () => {
+    const stray = active2021.replace(`${td("规范性文件")}${td("5")}`, `${td("规范性文件 5")}${td("")}`);
+    const record = await extractReport({ bytes: Buffer.from(page(`<p>二、主动公开政府信息情况</p>${stray}`)), name: "stray.html" });
+    expect(record.activeDisclosure).toMatchObject({ normativeDocuments: { repealed: 1, inForce: 40 } });
+    expect(issuesNaming("activeDisclosure.normativeDocuments.issued", record.issues).map((i) => [i.code, i.actual])).toEqual([["CELL_UNPARSED", "5"]]);
+    // A label whose only digits enumerate it ("1.属于国家秘密") carries no stray number.
+    expect(record.issues.filter((i) => i.code === "CELL_UNPARSED")).toHaveLength(1);
+  });
+
+  it("flags a missing table instead of inventing it: every cell is there, null, and named by the table's issue", async () => {
     const record = await extractReport({ bytes: Buffer.from(page(`<p>二、主动公开政府信息情况</p>${active2021}`)), name: "partial.html" });
-    expect(record.applications).toBeNull();
     expect(record.issues.filter((i) => i.code === "TABLE_MISSING").map((i) => i.path)).toEqual(["applications", "reviewLitigation"]);
+    // The keys of the version table 二 shows (2021: three （六） rows), every value null.
+    expect(Object.keys(record.applications ?? {})).toEqual(rowKeys(TEMPLATES["2021"].tables.applications));
+    const leaves = Object.entries({ applications: record.applications, reviewLitigation: record.reviewLitigation }).flatMap(([t, table]) =>
+      Object.entries(table ?? {}).flatMap(([row, cells]) => Object.entries(cells).map(([col, v]) => ({ path: `${t}.${row}.${col}`, v }))),
+    );
+    expect(leaves.length).toBe(25 * 7 + 3 * 5);
+    for (const { path, v } of leaves) {
+      expect(v, path).toBeNull();
+      expect(issuesNaming(path, record.issues).map((i) => i.code), path).toEqual(["TABLE_MISSING"]);
+    }
   });
 });

@@ -2,7 +2,7 @@
  * Template parsing: a layout document → the record's meta, tables and sections, with
  * the issues met on the way and where every value came from.
  */
-import { OTHER_HANDLING, TEMPLATES, type TableKey, type TemplateVersion } from "../definition/index.js";
+import { columnsOf, OTHER_HANDLING, TEMPLATES, type TableKey, type TemplateVersion } from "../definition/index.js";
 import type { Issue } from "../model/issue.js";
 import type { LayoutDocument } from "../model/layout.js";
 import { lineText } from "../model/layout.js";
@@ -93,12 +93,12 @@ export function parseReport(doc: LayoutDocument): ParsedReport {
   const applications = parseTable<ApplicationsResult>(doc, headings, "applications", (rows, _text, out) => parseApplications(rows, out, activeVersion));
   const review = parseTable<ReviewLitigation>(doc, headings, "reviewLitigation", (rows, _text, out) => parseReviewLitigation(rows, out));
 
-  if (!active && !applications && !review) {
+  if (!active && !applications && !review && meta.year === null) {
     issues.push({
-      code: meta.year === null ? "UNSUPPORTED_TEMPLATE" : "TABLE_MISSING",
-      severity: meta.year === null ? "warning" : "error",
+      code: "UNSUPPORTED_TEMPLATE",
+      severity: "warning",
       path: null,
-      message: meta.year === null ? "no template table found and no report year: not read as a template report" : "none of the template tables (二, 三, 四) was found",
+      message: "no template table found and no report year: not read as a template report",
     });
     return report;
   }
@@ -107,14 +107,36 @@ export function parseReport(doc: LayoutDocument): ParsedReport {
       issues.push(...found.out.issues);
       Object.assign(provenance, found.out.provenance);
     } else {
-      issues.push({ code: "TABLE_MISSING", severity: "error", path: id, message: `${tableName(id)} was not found` });
+      issues.push({ code: "TABLE_MISSING", severity: "error", path: id, message: `${tableName(id)} was not found; its cells are null` });
     }
   }
-  report.meta.template = decideTemplate(active?.result ?? null, applications?.result ?? null, issues);
-  report.activeDisclosure = active?.result.version ? active.result.table : null;
-  report.applications = applications?.result.table ?? null;
-  report.reviewLitigation = review?.result ?? null;
+  report.meta.template = active || applications || review ? decideTemplate(active?.result ?? null, applications?.result ?? null, issues) : null;
+  // A table that was not read still has every cell, null: a reader of the record meets
+  // the same keys in every report of a version, and the table's issue names each cell.
+  // Table 二's keys are the version's own: with no version decided, it stays null (the
+  // record schema's template-less variant), and its issue says why.
+  const version = report.meta.template;
+  report.activeDisclosure = active?.result.version ? active.result.table : version && (nullTable("activeDisclosure", version) as ActiveDisclosure2019 | ActiveDisclosure2021);
+  const form = version ?? formOfYear(meta.year);
+  report.applications = applications?.result.table ?? (form && (nullTable("applications", form) as Applications));
+  report.reviewLitigation = review?.result ?? (nullTable("reviewLitigation", "2021") as ReviewLitigation);
   return report;
+}
+
+/**
+ * The form (one or three （六） rows) an unread table 三 gets when no table decided the
+ * version: the one the template prescribes for the year (2019 for 2019–2020, 2021
+ * after). Only the keys depend on it — every value is null — and meta.template stays null.
+ */
+function formOfYear(year: number | null): TemplateVersion | null {
+  if (year === null || year < 2019) return null;
+  return year <= 2020 ? "2019" : "2021";
+}
+
+/** A table of the version with every cell null (amounts as { value: null, unit: null }). */
+function nullTable(id: TableKey, version: TemplateVersion): Record<string, Record<string, unknown>> {
+  const def = TEMPLATES[version].tables[id];
+  return Object.fromEntries(def.rows.map((row) => [row.key, Object.fromEntries(columnsOf(def, row).map((c) => [c.key, c.type === "amount" ? { value: null, unit: null } : null]))]));
 }
 
 /**

@@ -14,7 +14,7 @@ import {
 import type { ActiveDisclosure2019, ActiveDisclosure2021 } from "../model/record.js";
 import { cueHits } from "./_shared/align.js";
 import { convertAmount, headerUnit } from "./_shared/codecs.js";
-import { Collector, numberOf } from "./_shared/collector.js";
+import { checkStrayNumbers, Collector, numberOf } from "./_shared/collector.js";
 import { columnAnchors, placeValues } from "./_shared/place.js";
 import type { TableRow, ValueCell } from "./_shared/rows.js";
 import { closestName, compact } from "./_shared/text.js";
@@ -24,6 +24,12 @@ export type ActiveDisclosureResult =
   | { version: "2021"; table: ActiveDisclosure2021 }
   /** The table prints nothing that tells its version: its values are not placed. */
   | { version: null; printed: string };
+
+/**
+ * Below this OCR confidence a table 二 reading is flagged: the table has no identities,
+ * so nothing else would catch a misread digit.
+ */
+const OCR_CONFIDENT = 75;
 
 const ROWS = unionRows("activeDisclosure");
 const KEYS = ROWS.map((r) => r.key);
@@ -98,10 +104,14 @@ export function parseActiveDisclosure(rows: TableRow[], headerText: string, out:
       });
       continue;
     }
+    checkStrayNumbers(out, `activeDisclosure.${rowDef.key}`, row, columns.map((_, i) => placed.cells[i] ?? null));
     columns.forEach((column, i) => {
       const cell = placed.cells[i] ?? null;
       const path = `activeDisclosure.${rowDef.key}.${column.key}`;
       out.cell(path, cell);
+      if (cell?.confidence !== undefined && cell.confidence < OCR_CONFIDENT && cell.reading.kind !== "text") {
+        out.issue("OCR_UNCERTAIN", "warning", path, `OCR read "${cell.text}" with confidence ${Math.round(cell.confidence)}; no identity checks table 二`, { actual: cell.text });
+      }
       record[column.key] = fieldValue(column, cell, header, path, out);
     });
   }

@@ -1,7 +1,7 @@
 /** Gathers what a parser finds besides values: issues, and where each value came from. */
 import type { Issue, IssueCode } from "../../model/issue.js";
 import type { Provenance } from "../../model/provenance.js";
-import type { ValueCell } from "./rows.js";
+import type { TableRow, ValueCell } from "./rows.js";
 
 export class Collector {
   readonly issues: Issue[] = [];
@@ -22,6 +22,27 @@ export class Collector {
       this.issue("CELL_NOTE", "info", path, `cell "${cell.text}" carries a note; its leading number is the value`, { actual: cell.reading.value });
     }
   }
+}
+
+/**
+ * Numbers a row's label carries that no template label has: a template label holds
+ * digits only as an enumerator ("1.属于国家秘密"), so any other digit run is a value
+ * printed in the label's place (a label and its number run together).
+ */
+export function strayNumbers(label: string): string[] {
+  return [...label.normalize("NFKC").matchAll(/\d+(?:\.\d+)?(?![\d.、])/g)].map((m) => m[0]);
+}
+
+/**
+ * A row whose label carries a number while some of its cells stay null: the number may
+ * be one of those cells, unread. Named on the row, so no such null is silent.
+ */
+export function checkStrayNumbers(out: Collector, path: string, row: TableRow, cells: readonly (ValueCell | null)[]): void {
+  const stray = strayNumbers(row.label);
+  if (stray.length === 0 || cells.every((c) => c !== null && c.reading.kind !== "blank")) return;
+  out.issue("CELL_UNPARSED", "warning", path, `row "${row.label}": its label carries ${stray.join(", ")}, which no column took; the row's null cells may hold ${stray.length > 1 ? "them" : "it"}`, {
+    actual: stray.join(" "),
+  });
 }
 
 /** The number a placed cell holds, or null for a blank. */
