@@ -9,11 +9,17 @@ import type { PageImage } from "./ocr/index.js";
 import { judgeTextLayer } from "./ocr/text-layer.js";
 import type { SourceContext, SourceResult } from "./types.js";
 
-/** Whether a page prints what a template table holds: a few bare numbers. */
+/** Words of the template tables' labels and headers. */
+const TABLE_WORDS = /信息内容|本年|行政许可|行政处罚|行政强制|事业性收费|结果维持|结果纠正|尚未审结|总计|申请人|予以公开/;
+
+/**
+ * Whether a page prints what a template table holds: a few bare numbers, or one beside
+ * a table's words (the tail of a table broken by a page: 行政处罚 1330, 行政强制 54).
+ */
 function mayHoldTable(fragments: Fragment[]): boolean {
   let numbers = 0;
   for (const f of fragments) for (const token of f.text.split(/\s+/)) if (/^[0-9０-９][0-9０-９.,]*$/.test(token) && ++numbers >= 4) return true;
-  return false;
+  return numbers > 0 && fragments.some((f) => TABLE_WORDS.test(f.text));
 }
 
 /** A page's text items as fragments in top-left page coordinates, and the ruling lines it draws. */

@@ -33,11 +33,19 @@ function gridTables(lines: LayoutLine[], headings: Heading[], id: TableKey): Reg
   for (const indices of byTable.values()) {
     const text = compact(indices.map((i) => lineText(lines[i]!, "")).join(""));
     const headingBetween = previous !== undefined && headings.some((h) => h.line > previous!.at(-1)! && h.line < indices[0]!);
-    const continues = previous !== undefined && region.includes(previous[0]!) && !headingBetween && cuesOf(id).continuation.test(text);
+    // A part that starts right after the previous part with the same number of columns
+    // continues it even when it names nothing (table 四's row of numbers alone on the next page).
+    const sameGrid = previous !== undefined && indices[0] === previous.at(-1)! + 1 && gridWidth(lines, indices) === gridWidth(lines, previous);
+    const continues = previous !== undefined && region.includes(previous[0]!) && !headingBetween && (sameGrid || cuesOf(id).continuation.test(text));
     if (tableText(id, text) || continues) region.push(...indices);
     previous = indices;
   }
   return region;
+}
+
+/** The number of grid columns a table's rows span. */
+function gridWidth(lines: LayoutLine[], indices: number[]): number {
+  return Math.max(...indices.flatMap((i) => lines[i]!.cells.map((c) => (c.col ?? 0) + (c.colSpan ?? 1))));
 }
 
 /** Lines from the first header cue to the end of the range. */

@@ -266,6 +266,9 @@ function joinWrappedCells(lines: LayoutLine[]): LayoutLine[] {
   return out;
 }
 
+/** How a row label opens: "2.", "（六）", "三、" (spaced out or not). */
+const ENUMERATOR = /^\s*(\d+\s*[.．、]|[(（]\s*[一二三四五六七八九十]+\s*[)）]|[一二三四五六七八九十]+\s*、)/;
+
 /** A label cell that ends in a number: "行政规范性文件 77", "处理的，只计这一情8". */
 const LABEL_THEN_NUMBER = /^(.*[^\d\s.,，、．-])\s*([-−－]?\d[\d,]*(?:\.\d+)?)$/;
 
@@ -345,7 +348,11 @@ export function positionedRows(printed: LayoutLine[], indices: number[]): TableR
   // values (all blank).
   const valuesStart = new Map(drafts.map((d) => [d, Math.min(...d.values.map((v) => v.x0 ?? 0))]));
   const leftOf = (cell: LayoutCell, d: Draft) => (cell.x1 ?? 0) <= valuesStart.get(d)! + 2;
-  const overlapsX = (a: LayoutCell, b: LayoutCell) => Math.min(a.x1 ?? 0, b.x1 ?? 0) - Math.max(a.x0 ?? 0, b.x0 ?? 0) > 0;
+  const overlapsX = (a: LayoutCell, b: LayoutCell) => Math.min(a.x1 ?? 0, b.x1 ?? 0) - Math.max(a.x0 ?? 0, b.x0 ?? 0) > 0.25 * Math.min((a.x1 ?? 0) - (a.x0 ?? 0), (b.x1 ?? 0) - (b.x0 ?? 0));
+  // A label line that opens with an enumerator ("2.", "（六）", "三、") begins its row's label: it
+  // never continues the label of a row whose values are printed above it.
+  const mayLabel = ({ cell, line }: { cell: LayoutCell; line: LayoutLine }, d: Draft) =>
+    d.line.page === line.page && leftOf(cell, d) && (!ENUMERATOR.test(cell.text) || (d.line.bottom ?? 0) > (line.top ?? 0));
   const pending = new Set(labelOnly);
   for (let grown = true; grown; ) {
     grown = false;
@@ -357,7 +364,7 @@ export function positionedRows(printed: LayoutLine[], indices: number[]): TableR
       const apart = (t: number, b: number) => Math.max(top - b, t - bottom, 0);
       let best: { d: Draft; apart: number } | undefined;
       for (const d of drafts) {
-        if (d.line.page !== line.page || !leftOf(cell, d)) continue;
+        if (!mayLabel(item, d)) continue;
         const spans = [{ t: d.line.top ?? 0, b: d.line.bottom ?? 0 }, ...d.labels.filter((l) => l.index !== d.index && overlapsX(l.cell, cell)).map((l) => ({ t: l.top, b: l.bottom }))];
         const distance = Math.min(...spans.map((s) => apart(s.t, s.b)));
         if (distance <= 0.6 * height && (!best || distance < best.apart)) best = { d, apart: distance };
@@ -376,7 +383,7 @@ export function positionedRows(printed: LayoutLine[], indices: number[]): TableR
     let best: Draft | undefined;
     let bestDistance = Infinity;
     for (const d of drafts) {
-      if (d.line.page !== line.page || !leftOf(cell, d)) continue;
+      if (!mayLabel(item, d)) continue;
       const distance = Math.abs(((d.line.top ?? 0) + (d.line.bottom ?? 0)) / 2 - mid);
       if (distance < bestDistance) {
         best = d;
