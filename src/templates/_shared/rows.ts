@@ -194,17 +194,30 @@ export function flowRows(lines: LayoutLine[], indices: number[]): TableRow[] {
   return rows;
 }
 
-/** A PDF cell that holds several numbers ("1234 5678", two narrow columns run together) → one cell per number. */
+/**
+ * A PDF cell that holds several numbers ("1234 5678", two narrow columns run together;
+ * "1 15（含修订2件）", the last with its note) → one cell per number, each placed at its
+ * share of the cell's width (CJK characters a full em, the rest half).
+ */
 function splitNumberRun(cell: LayoutCell): LayoutCell[] {
-  const parts = cell.text.trim().split(/\s+/);
-  if (parts.length < 2 || !parts.every((p) => /^\d[\d,.]*$/.test(p)) || cell.x0 === undefined || cell.x1 === undefined) return [cell];
-  const width = (cell.x1 - cell.x0) / cell.text.length;
+  const tokens = cell.text.trim().split(/\s+/);
+  // A note ("（含修订2件）") and what follows it belong to the number before it.
+  const note = tokens.findIndex((t) => /[(（]/.test(t));
+  // The note opens its own token ("15 （含…）") or follows the digits in one ("15（含…）").
+  const from = note > 0 && !/^\d/.test(tokens[note]!) ? note - 1 : note;
+  const parts = note >= 0 ? [...tokens.slice(0, from), tokens.slice(from).join(" ")] : tokens;
+  const bare = (p: string) => /^\d[\d,.]*$/.test(p);
+  const last = parts.at(-1)!;
+  if (parts.length < 2 || !parts.slice(0, -1).every(bare) || !/^\d/.test(last) || readCell(last).kind !== "number" || cell.x0 === undefined || cell.x1 === undefined) return [cell];
+  const weight = (text: string) => [...text].reduce((w, ch) => w + (CJK.test(ch) ? 1 : 0.5), 0);
+  const unit = (cell.x1 - cell.x0) / weight(cell.text);
   const out: LayoutCell[] = [];
   let offset = 0;
   for (const part of parts) {
     const at = cell.text.indexOf(part, offset);
+    const start = cell.x0 + weight(cell.text.slice(0, at)) * unit;
     offset = at + part.length;
-    out.push({ ...cell, text: part, x0: cell.x0 + at * width, x1: cell.x0 + offset * width });
+    out.push({ ...cell, text: part, x0: start, x1: start + weight(part) * unit });
   }
   return out;
 }
@@ -251,6 +264,14 @@ function joinWrappedCells(lines: LayoutLine[]): LayoutLine[] {
       if (stack.length < 2 || readCell(stack.map((s) => s.cell.text).join("")).kind !== "number") continue;
       const anchor = stack[Math.floor((stack.length - 1) / 2)]!;
       const boxes = stack.map((s) => boxOf(s.cell)!);
+      // The cell belongs to the row line at its vertical middle: with an even number of
+      // fragments that is a line between them ("15（含修订2" / 2 1 / "件）").
+      const middle = (boxes[0]![1] + boxes.at(-1)![3]) / 2;
+      let targetLine = anchor.line;
+      for (let j = stack[0]!.line; j <= stack.at(-1)!.line; j++) {
+        const centre = (l: LayoutLine) => ((l.top ?? 0) + (l.bottom ?? 0)) / 2;
+        if (out[j]!.page === out[i]!.page && out[j]!.cells.length > 0 && Math.abs(centre(out[j]!) - middle) < Math.abs(centre(out[targetLine]!) - middle)) targetLine = j;
+      }
       const joined: LayoutCell = {
         ...anchor.cell,
         text: stack.map((s) => s.cell.text).join(""),
@@ -259,7 +280,7 @@ function joinWrappedCells(lines: LayoutLine[]): LayoutLine[] {
         origin: { kind: "pdf", page: out[i]!.page ?? 1, box: [Math.min(...boxes.map((b) => b[0])), boxes[0]![1], Math.max(...boxes.map((b) => b[2])), boxes.at(-1)![3]] },
       };
       for (const s of stack) out[s.line]!.cells = out[s.line]!.cells.filter((c) => c !== s.cell);
-      const target = out[anchor.line]!;
+      const target = out[targetLine]!;
       target.cells = [...target.cells, joined].sort((a, b) => (a.x0 ?? 0) - (b.x0 ?? 0));
     }
   }
@@ -375,7 +396,9 @@ export function positionedRows(printed: LayoutLine[], indices: number[]): TableR
       grown = true;
     }
   }
-  const leftovers: { label: string; line: number }[] = [];
+  // Leftover label cells, by line: a line's leftovers make one row (its digits, if any, then
+  // show in the label, where the table parsers flag them).
+  const leftovers = new Map<number, string[]>();
   for (const item of pending) {
     const { cell, line, index } = item;
     const mid = ((line.top ?? 0) + (line.bottom ?? 0)) / 2;
@@ -391,7 +414,7 @@ export function positionedRows(printed: LayoutLine[], indices: number[]): TableR
       }
     }
     if (best && bestDistance <= height * 4 && !best.labels.some((l) => l.index === best.index && overlapsX(l.cell, cell))) best.labels.push({ cell, top: line.top ?? 0, bottom: line.bottom ?? 0, index });
-    else if (best) leftovers.push({ label: cell.text, line: index });
+    else if (best) leftovers.set(index, [...(leftovers.get(index) ?? []), cell.text]);
   }
   const rows = drafts.map((d) => {
     // Columns left to right (group labels first), lines top to bottom within a column.
@@ -403,7 +426,7 @@ export function positionedRows(printed: LayoutLine[], indices: number[]): TableR
     };
   });
   // A row whose every cell is blank prints its label alone; it takes its place in line order.
-  for (const l of leftovers) rows.push({ label: l.label, values: [], lines: [l.line] });
+  for (const [line, texts] of leftovers) rows.push({ label: texts.join(""), values: [], lines: [line] });
   return rows.sort((a, b) => a.lines[0]! - b.lines[0]!);
 }
 
