@@ -3,7 +3,7 @@
  *
  *   npm run fixtures [-- --out DIR]      (default: the repository's fixtures/)
  *
- * fixtures/generated/  reports as PDF, HTML and text in several encodings, each with
+ * fixtures/generated/  reports as PDF, HTML, text in several encodings, DOCX, DOC/WPS and OFD, each with
  *                      <id>.truth.json written from the same data;
  * fixtures/inputs/     inputs the extractor must refuse (encrypted, scan, not a report,
  *                      empty, binary); no truth files.
@@ -17,11 +17,14 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { cmapReportPdf } from "./fixtures/cmap-pdf.js";
+import { reportDoc } from "./fixtures/doc.js";
+import { reportDocx } from "./fixtures/docx.js";
 import { encodeGb18030, encodeUtf16le, encodeUtf8Bom } from "./fixtures/encodings.js";
 import { reportHtml } from "./fixtures/html.js";
 import { truthOf, type FixtureReport } from "./fixtures/model.js";
 import { binaryNoise, imageOnlyPdf, notAReportHtml, notAReportPdf } from "./fixtures/odd-inputs.js";
 import { CJK_FONT, reportPdf, type RenderedPdf } from "./fixtures/pdf.js";
+import { reportOfd } from "./fixtures/ofd.js";
 import { REPORTS } from "./fixtures/reports.js";
 import { reportText } from "./fixtures/text.js";
 
@@ -94,6 +97,20 @@ const qingheText = reportText(qinghe);
 write(GENERATED, `${qinghe.id}.txt`, encodeUtf8Bom(qingheText)); // truth: qinghe-2020.truth.json, written with the PDF
 writeWithTruth(`${qinghe.id}-utf16.txt`, encodeUtf16le(qingheText), qinghe, text);
 writeWithTruth(`${qinghe.id}-gbk.txt`, encodeGb18030(qingheText), qinghe, text);
+
+// Word: the 2021 report with blanks and notes, the 2019 one with signed changes and an amount with its unit.
+const docx = { mediaType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", pages: null, textSource: "text" };
+writeWithTruth(`${yunxi.id}-docx.docx`, reportDocx(yunxi), yunxi, docx);
+writeWithTruth(`${qinghe.id}-docx.docx`, reportDocx(qinghe), qinghe, docx);
+
+// Binary Word (the project's own writer): a .doc of the 2019 report, and the 2021 one with blanks as a .wps (Kingsoft's name for the same format).
+const doc = { mediaType: "application/msword", pages: null, textSource: "text" };
+writeWithTruth(`${qinghe.id}-doc.doc`, reportDoc(qinghe), qinghe, doc);
+writeWithTruth(`${yunxi.id}-wps.wps`, reportDoc(yunxi), yunxi, doc);
+
+// OFD (the project's own writer): the 2021 report with blanks and a note wrapped in its cell, and the 2019 one.
+writeWithTruth(`${chengjiang.id}-ofd.ofd`, reportOfd(chengjiang), chengjiang, { mediaType: "application/ofd", pages: 5, textSource: "pdf-text" });
+writeWithTruth(`${qinghe.id}-ofd.ofd`, reportOfd(qinghe), qinghe, { mediaType: "application/ofd", pages: 5, textSource: "pdf-text" });
 
 write(INPUTS, "encrypted.pdf", (await reportPdf(qinghe, { userPassword: "nianbao" })).bytes);
 write(INPUTS, "image-only.pdf", await imageOnlyPdf());

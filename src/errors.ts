@@ -21,6 +21,9 @@ export const ERROR_CODES = {
   EXPORT_PARTIAL: { exit: 14, summary: "export: some record files could not be read and were skipped (stderr names them); the rest was exported" },
   DATABASE_UNAVAILABLE: { exit: 15, summary: "PostgreSQL cannot be reached or refused the connection (DATABASE_URL)" },
   CRAWL_FAILED: { exit: 16, summary: "crawl: a site could not be crawled at all (none of its start pages could be fetched); the summary says why" },
+  DOCUMENT_CORRUPT: { exit: 17, summary: "a Word (DOCX, DOC, WPS) or OFD file is damaged, truncated or lacks a part it needs, and cannot be read" },
+  DOCUMENT_ENCRYPTED: { exit: 18, summary: "the Word (DOCX, DOC, WPS) or OFD file is password-protected" },
+  ZIP_BOMB: { exit: 19, summary: "a DOCX or OFD file unpacks to too much: a part over the byte limit, too many parts, or a compression ratio of a zip bomb" },
   INTERRUPTED: { exit: 130, summary: "stopped by Ctrl-C or TERM; no partial output was left" },
 } as const;
 

@@ -1,7 +1,7 @@
 /**
  * What `ingest` is given, as a stream of named inputs: files, directories (walked
  * recursively, dotfiles skipped), glob patterns, and zip archives (each entry an input,
- * named archive!path). Archives are checked entry by entry: no absolute paths or "..",
+ * named archive!path; a DOCX or OFD, itself a zip, is one input). Archives are checked entry by entry: no absolute paths or "..",
  * no entry larger than the byte limit, no suspicious compression ratio (zip bombs),
  * a bounded total. A problem with one path or entry is reported and the rest go on.
  */
@@ -9,6 +9,7 @@ import { open as openFile, readdir, stat } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
 import yauzl from "yauzl";
+import { zipDocumentFormat, zipEntryNames } from "../sources/detect.js";
 import type { ReportOrigin } from "../pipeline.js";
 
 export interface Input {
@@ -42,6 +43,25 @@ async function isZip(path: string): Promise<boolean> {
     const head = Buffer.alloc(4);
     await handle.read(head, 0, 4, 0);
     return head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * A zip that is one document (a DOCX or an OFD is a zip of XML parts) is an input, not
+ * an archive of inputs. Its part names are read from the first and last 64 KiB: the
+ * first entries and the central directory.
+ */
+async function isDocumentZip(path: string, size: number): Promise<boolean> {
+  const handle = await openFile(path, "r");
+  try {
+    const span = Math.min(size, 64 * 1024);
+    const head = Buffer.alloc(span);
+    const tail = Buffer.alloc(span);
+    await handle.read(head, 0, span, 0);
+    await handle.read(tail, 0, span, size - span);
+    return zipDocumentFormat([...zipEntryNames(head), ...zipEntryNames(tail)]) !== null;
   } finally {
     await handle.close();
   }
@@ -146,7 +166,7 @@ async function* fileInputs(path: string, limits: InputLimits): AsyncGenerator<In
   try {
     const info = await stat(path);
     // An archive is bounded by what it unpacks to (checked entry by entry), not by its own size.
-    if (await isZip(path)) {
+    if ((await isZip(path)) && !(await isDocumentZip(path, info.size))) {
       yield* zipEntries(path, limits);
       return;
     }

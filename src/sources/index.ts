@@ -23,6 +23,18 @@ export async function readSource(bytes: Uint8Array, ctx: SourceContext): Promise
       const { readImage } = await import("./image.js");
       return readImage(bytes, ctx);
     }
+    case "docx": {
+      const { readDocx } = await import("./docx.js");
+      return readDocx(bytes, ctx);
+    }
+    case "ofd": {
+      const { readOfd } = await import("./ofd.js");
+      return readOfd(bytes, ctx);
+    }
+    case "ole": {
+      const { readOle } = await import("./ole.js");
+      return readOle(bytes, ctx);
+    }
     case "archive":
       throw new PipelineError("UNSUPPORTED_FORMAT", "the input is an archive or office file, not a report document (PDF, HTML or text)", {
         input: ctx.name,
@@ -35,7 +47,11 @@ export async function readSource(bytes: Uint8Array, ctx: SourceContext): Promise
         throw new PipelineError("UNSUPPORTED_FORMAT", "the input is binary data, not text, HTML or PDF", { input: ctx.name });
       }
       if (text.trim() === "") throw new PipelineError("INPUT_EMPTY", "the file contains only whitespace", { input: ctx.name });
-      return looksLikeHtml(text) ? readHtml(decoded) : readText(decoded);
+      if (looksLikeHtml(text)) return readHtml(decoded);
+      // A crawler's text dump: known by its header of key: value lines and a separator.
+      const { dumpHeader, readDump } = await import("./dump.js");
+      const header = dumpHeader(text);
+      return header ? readDump(decoded, header) : readText(decoded);
     }
   }
 }
