@@ -195,6 +195,38 @@ describe("lattice: a row cut by a page break", () => {
   });
 });
 
+describe("lattice: underlined text is not a ruling", () => {
+  // A two-line label whose lines are underlined (LibreOffice draws <u> as a line under each
+  // line of text, reaching almost to the cell's edges): the underlines must not cut the cell.
+  const frag = (text: string, x0: number, baseline: number) => ({ text, x0, x1: x0 + 10 * text.length, baseline, size: 10 });
+  const h = (at: number, from = 0, to = 200) => ({ at, from, to, thickness: 0.8 });
+  const v = (at: number) => ({ at, from: 0, to: 60, thickness: 0.5 });
+  const page: PageFragments = {
+    page: 1,
+    width: 300,
+    height: 300,
+    rulings: {
+      // The table's lines at 0, 20 and 60; underlines at baseline + 1 under "5.要求行政机" and "关确认或重新".
+      horizontal: [h(0), h(20), h(60), h(35, 3, 73), h(51, 3, 63)],
+      vertical: [v(0), v(100), v(200)],
+    },
+    fragments: [frag("甲", 5, 14), frag("乙", 105, 14), frag("5.要求行政机", 3, 34), frag("关确认或重新", 3, 50), frag("0", 105, 42)],
+  };
+
+  it("keeps a cell whose lines are underlined one cell of one row", () => {
+    const { lines } = latticeTables(page);
+    expect(lines.map((l) => l.cells.map((c) => c.text))).toEqual([
+      ["甲", "乙"],
+      ["5.要求行政机关确认或重新", "0"],
+    ]);
+  });
+
+  it("keeps a table ruled only between its rows: a line under a row is a ruling when text covers little of it", () => {
+    const rowsOnly: PageFragments = { ...page, rulings: { horizontal: [h(0), h(20), h(60)], vertical: [v(0), v(100), v(200)] }, fragments: [frag("甲", 5, 19.5), frag("乙", 105, 19.5)] };
+    expect(latticeTables(rowsOnly).lines).toHaveLength(2);
+  });
+});
+
 describe("lattice on the project's own PDFs", () => {
   it("builds table 三's grid, merged cells included, from the drawing operators of qinghe-2020.pdf", async () => {
     const { OPS: ops } = await loadPdfjs();

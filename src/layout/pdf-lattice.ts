@@ -11,7 +11,7 @@
  * such grids, are rebuilt from text positions as before.
  */
 import type { LayoutCell, LayoutLine } from "../model/layout.js";
-import { buildGrids, type TableGrid } from "./grid.js";
+import { buildGrids, type Ruling, type Rulings, type TableGrid } from "./grid.js";
 import type { Fragment, PageFragments } from "./pdf-lines.js";
 
 /** Rulings closer than this (points) are one boundary: a double border, a 1 px offset. */
@@ -128,12 +128,29 @@ export interface LatticeResult {
   rest: Fragment[];
 }
 
+/**
+ * The rulings without the underlines of text: a horizontal line right under a text line's
+ * baseline (an underline sits a tenth of an em below it; a cell border lies below the
+ * descenders and the cell's padding) and covered by that text along most of its length.
+ * A cell's underlined label (LibreOffice draws <u> as a line under each wrapped line)
+ * would otherwise cut its cell into one row per line.
+ */
+function withoutUnderlines(rulings: Rulings, fragments: Fragment[]): Rulings {
+  const underline = (h: Ruling) => {
+    const above = fragments.filter((f) => h.at >= f.baseline - 0.05 * f.size && h.at <= f.baseline + 0.2 * f.size && f.x1 > h.from && f.x0 < h.to);
+    const covered = above.reduce((sum, f) => sum + Math.min(f.x1, h.to) - Math.max(f.x0, h.from), 0);
+    return above.length > 0 && covered >= 0.8 * (h.to - h.from);
+  };
+  const horizontal = rulings.horizontal.filter((h) => !underline(h));
+  return horizontal.length === rulings.horizontal.length ? rulings : { ...rulings, horizontal };
+}
+
 /** The ruled tables of a page as grid rows, and the fragments left for the positional reading. */
 export function latticeTables(page: PageFragments): LatticeResult {
   const rulings = page.rulings;
   // One line across two (a row a page break left alone, its top edge not drawn) can be a table already.
   if (!rulings || rulings.horizontal.length + rulings.vertical.length < 3) return { lines: [], rest: page.fragments };
-  const grids = buildGrids(rulings, TOLERANCE, { closeOpenEnds: true });
+  const grids = buildGrids(withoutUnderlines(rulings, page.fragments), TOLERANCE, { closeOpenEnds: true });
   if (grids.length === 0) return { lines: [], rest: page.fragments };
   let rest = page.fragments;
   const lines: LayoutLine[] = [];

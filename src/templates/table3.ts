@@ -2,7 +2,7 @@
 import { columnKeys, OTHER_HANDLING, rowCues, rowKeys, rowNames, TEMPLATE_VERSIONS, TEMPLATES, type TemplateVersion } from "../definition/index.js";
 import type { Applications } from "../model/record.js";
 import { failedEquations } from "../definition/equations.js";
-import { alignRows } from "./_shared/align.js";
+import { alignRows, cueHits } from "./_shared/align.js";
 import { checkStrayNumbers, Collector, numberOf } from "./_shared/collector.js";
 import { columnAnchors, placeValues, rowIdentityGroups } from "./_shared/place.js";
 import type { TableRow, ValueCell } from "./_shared/rows.js";
@@ -30,6 +30,31 @@ function cutRuns(rows: TableRow[]): TableRow[] {
     if (n <= width || n % width !== 0) return [row];
     return Array.from({ length: n / width }, (_, i) => ({ label: i === 0 ? row.label : "", values: row.values.slice(i * width, (i + 1) * width), lines: row.lines }));
   });
+}
+
+const ALL_ROWS = TEMPLATE_VERSIONS.flatMap((v) => TEMPLATES[v].tables.applications.rows);
+const ALL_KEYS = [...new Set(ALL_ROWS.map((r) => r.key))];
+const ALL_CUES = rowCues(ALL_ROWS);
+const names = (label: string) => cueHits(compact(label), ALL_KEYS, ALL_CUES).best !== undefined;
+
+/**
+ * A row cut by a page break whose bottom edge is ruled anyway (LibreOffice draws it): the
+ * row's values with the first part of its label ("5.属于三类内"), then a row of blank
+ * cells with the rest ("部事务信息"). Joined when neither part names a row and the
+ * whole does — never otherwise, so a blank row at the top of a page stays its own row.
+ */
+function joinCutLabels(rows: TableRow[]): TableRow[] {
+  const out: TableRow[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    const next = rows[i + 1];
+    const blank = next !== undefined && next.values.every((v) => v.reading.kind === "blank");
+    if (next && blank && row.values.length > 0 && next.label && !names(row.label) && !names(next.label) && names(row.label + next.label)) {
+      out.push({ label: row.label + next.label, values: row.values, lines: [...row.lines, ...next.lines] });
+      i++;
+    } else out.push(row);
+  }
+  return out;
 }
 
 /** The one choice of candidate per open row under which every column identity holds, if there is exactly one. */
@@ -63,7 +88,7 @@ function settleByColumns(table: Record<string, Record<string, number | null>>, o
  *   version, if known): only which （六） rows stand empty depends on it, never a value.
  */
 export function parseApplications(printed: TableRow[], out: Collector, shape: TemplateVersion | null = null): ApplicationsResult | null {
-  const rows = cutRuns(printed);
+  const rows = joinCutLabels(cutRuns(printed));
   const labels = rows.map((r) => compact(r.label));
   const tried = TEMPLATE_VERSIONS.map((version) => {
     const def = TEMPLATES[version].tables.applications;
