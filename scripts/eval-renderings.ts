@@ -6,6 +6,7 @@
  *   npm run eval:renderings                       sources, every print, the default scans
  *   npm run eval:renderings -- --all              every scan too (150/200/300 dpi × pdf.js/poppler of every PDF: hours)
  *   npm run eval:renderings -- --scans none       no scans (minutes)
+ *   npm run eval:renderings -- --styles           also the prints in other page styles (PRINT_VARIANTS)
  *   npm run eval:renderings -- --only 'pingtan-2023'   renderings whose id matches
  *   … --dir DIR (where the eval directory is laid out; default: in the cache), --json, --out DIR (records)
  *
@@ -23,6 +24,7 @@ import { materialize, renderings } from "./fixtures/renderings.js";
 const { values } = parseArgs({
   options: {
     all: { type: "boolean", default: false },
+    styles: { type: "boolean", default: false },
     scans: { type: "string" },
     only: { type: "string" },
     dir: { type: "string" },
@@ -35,7 +37,7 @@ if (scans !== "none" && scans !== "default" && scans !== "all") {
   process.stderr.write("eval-renderings: --scans is none, default or all\n");
   process.exit(2);
 }
-const list = renderings({ scans, ...(values.only ? { only: new RegExp(values.only) } : {}) });
+const list = renderings({ scans, styles: values.styles, ...(values.only ? { only: new RegExp(values.only) } : {}) });
 const dir = values.dir ?? join(renderingsCache(), "eval");
 const started = performance.now();
 process.stderr.write(`eval-renderings: ${list.length} documents, laid out in ${dir}\n`);
