@@ -17,12 +17,14 @@
  *           process's time goes, from runs with NIANBAO_TIMINGS=1 (src/startup/launch.ts).
  * queue The same reports through the in-process loop and through BullMQ with one and two
  *       worker processes (scripts/bench-queue.ts).
- * ocr   huaian-2024.pdf degraded into a 300-dpi scan (as the OCR tests make it), read by a
+ * ocr   huaian-2024.pdf as the issue's plain 300-dpi scan (pdftoppm -gray, JPEG q85, img2pdf)
+ *       and degraded into a 300-dpi scan (as the OCR tests make it), each read by a
  *       fresh `nianbao extract` with N pool slots, against N native `tesseract`
  *       processes at once (OMP_THREAD_LIMIT=1, chi_sim) reading the very JPEG pages the
  *       scan PDF embeds, dealt out round-robin, each process loading its model once;
  *       interleaved, median of --ocr-runs (default 5) runs; N from --ocr-slots (default:
- *       the number of cores). Then where our time goes, from the CLI's own log.
+ *       the number of cores). Then where our time goes, from the CLI's own log, and
+ *       the peak RSS of a fresh process with N slots.
  * export A store of --export-records records (default 100,000) exported by whole
  *       processes to each format and to PostgreSQL, against merely reading and parsing
  *       the same records (scripts/bench-export.ts).
@@ -37,7 +39,7 @@
  * the output says so when the load average is high.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -317,54 +319,110 @@ function breakdown(bundle: Timed[], modules: Timed[]): string[] {
   return lines;
 }
 
+/** A scanned report to read: the PDF and the page images it embeds (what native tesseract reads). */
+interface ScanInput {
+  label: string;
+  pdf: string;
+  images: string[];
+}
+
+/** huaian-2024.pdf degraded as the OCR tests degrade it: 300 dpi, 1.2° skew, noise, JPEG quality 70, pdfkit. */
+async function degradedScan(work: string): Promise<ScanInput> {
+  const { scanPdf } = await import("./fixtures/scan.js");
+  const scan = await scanPdf(new Uint8Array(readFileSync(HUAIAN)), { dpi: 300, skewDegrees: 1.2, noise: 10, jpegQuality: 70, seed: 7 });
+  const pdf = join(work, "huaian-2024-scan.pdf");
+  writeFileSync(pdf, scan.pdf);
+  // The page images the PDF embeds: what our pdf.js renders (at 300 dpi, one pixel per pixel) is what tesseract reads.
+  const images = scan.jpegs.map((jpeg, i) => {
+    const file = join(work, `page-${i + 1}.jpg`);
+    writeFileSync(file, jpeg);
+    return file;
+  });
+  return { label: "huaian-2024.pdf as a degraded 300-dpi scan (skew 1.2°, noise, JPEG q70)", pdf, images };
+}
+
+/** The issue's plain scan: `pdftoppm -r 300 -gray` pages saved as JPEG q85, wrapped by img2pdf; null without those tools. */
+function plainScan(work: string): ScanInput | null {
+  if (!has("pdftoppm") || !has("img2pdf")) return null;
+  const prefix = join(work, "plain");
+  spawnSync("pdftoppm", ["-r", "300", "-gray", "-jpeg", "-jpegopt", "quality=85", HUAIAN, prefix]);
+  const images = readdirSync(work)
+    .filter((f) => /^plain-\d+\.jpg$/.test(f))
+    .sort((a, b) => Number(/\d+/.exec(a)![0]) - Number(/\d+/.exec(b)![0]))
+    .map((f) => join(work, f));
+  const pdf = join(work, "huaian-2024-plain.pdf");
+  const wrapped = spawnSync("img2pdf", ["--imgsize", "300dpi", "-o", pdf, ...images]);
+  return wrapped.status === 0 ? { label: "huaian-2024.pdf as a plain 300-dpi scan (pdftoppm -gray, JPEG q85, img2pdf)", pdf, images } : null;
+}
+
+/**
+ * Peak RSS (MiB) of a fresh CLI process extracting the file, from /proc/self/status
+ * VmHWM, which starts afresh at exec — unlike getrusage's maxRSS, which keeps the peak of
+ * the process before exec: a child forked from this benchmark once it holds the scans
+ * (~1 GB) reported 1053 MiB for an extract that peaks at 693 MiB. maxRSS where there is
+ * no /proc.
+ */
+function peakRssOfExtract(file: string, env: NodeJS.ProcessEnv = {}): number {
+  const probe = `process.argv = [process.argv[0], ${JSON.stringify(BIN)}, "extract", ${JSON.stringify(file)}];
+const { readFileSync } = await import("node:fs");
+process.on("exit", () => {
+  let kb = process.resourceUsage().maxRSS;
+  try { kb = Number(/VmHWM:\\s*(\\d+)/.exec(readFileSync("/proc/self/status", "utf8"))[1]); } catch {}
+  process.stderr.write("BENCH_PEAK_KB=" + kb + "\\n");
+});
+await import(${JSON.stringify(pathToFileURL(BIN).href)});`;
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", probe], { encoding: "utf8", env: { ...process.env, LOG_LEVEL: "silent", ...env }, stdio: ["ignore", "ignore", "pipe"] });
+  const m = /BENCH_PEAK_KB=(\d+)/.exec(r.stderr);
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
 /** (3) The scanned report: our OCR with N slots against N native tesseract processes on the same page images. */
 async function benchScans(): Promise<string[]> {
-  const { scanPdf } = await import("./fixtures/scan.js");
   const work = mkdtempSync(join(tmpdir(), "nianbao-bench-"));
   try {
-    const source = new Uint8Array(readFileSync(HUAIAN));
-    const scan = await scanPdf(source, { dpi: 300, skewDegrees: 1.2, noise: 10, jpegQuality: 70, seed: 7 });
-    const pdf = join(work, "huaian-2024-scan.pdf");
-    writeFileSync(pdf, scan.pdf);
-    // The page images the PDF embeds: what our pdf.js renders (at 300 dpi, one pixel per pixel) is what tesseract reads.
-    const images = scan.jpegs.map((jpeg, i) => {
-      const file = join(work, `page-${i + 1}.jpg`);
-      writeFileSync(file, jpeg);
-      return file;
-    });
-    const pages = images.length;
-    const lines = [`scanned report (huaian-2024.pdf as a 300-dpi scan, ${pages} pages), medians of ${OCR_RUNS} interleaved runs`];
+    const inputs = [plainScan(work), await degradedScan(work)].filter((i): i is ScanInput => i !== null);
     const native = has("tesseract") && spawnSync("tesseract", ["--list-langs"], { encoding: "utf8" }).stdout.includes("chi_sim");
+    const lines: string[] = [];
     if (!native) lines.push("    native tesseract with chi_sim not installed (apt-get install tesseract-ocr tesseract-ocr-chi-sim): no baseline");
-    for (const slots of OCR_SLOTS) {
-      // N processes, the pages dealt round-robin, each process reading its list of pages with its model loaded once.
-      const lists = Array.from({ length: slots }, (_, p) => {
-        const list = join(work, `pages-${slots}-${p}.txt`);
-        writeFileSync(list, `${images.filter((_, i) => i % slots === p).join("\n")}\n`);
-        return list;
-      });
-      const script = `${lists.map((l) => `tesseract ${l} - -l chi_sim >/dev/null 2>&1 &`).join(" ")} wait`;
-      const commands: Record<string, Command> = {
-        ours: { cmd: process.execPath, args: [BIN, "extract", pdf], env: { NIANBAO_OCR_WORKERS: String(slots), LOG_LEVEL: "info" } },
-        ...(native ? { native: { cmd: "sh", args: ["-c", script], env: { OMP_THREAD_LIMIT: "1" } } } : {}),
-      };
-      // No warm-up round: a round is a minute; the medians of 5 or more take the first one's cold disk cache.
-      const runs = interleaved(commands, OCR_RUNS, 0);
-      const ours = median(runs.ours!.map((r) => r.ms));
-      lines.push(`  ${slots} slot${slots > 1 ? "s" : ""} / ${slots} native process${slots > 1 ? "es" : ""}`);
-      lines.push(row(`nianbao extract, ${slots} pool slot${slots > 1 ? "s" : ""}`, `${(ours / 1000).toFixed(2)} s`, `${(ours / 1000 / pages).toFixed(2)} s per page, ${((60_000 * pages) / ours).toFixed(1)} pages/min`));
-      if (native) {
-        const theirs = median(runs.native!.map((r) => r.ms));
-        lines.push(row(`native tesseract, ${slots} process${slots > 1 ? "es" : ""}`, `${(theirs / 1000).toFixed(2)} s`, "OMP_THREAD_LIMIT=1, chi_sim, whole pages, plain text"));
-        lines.push(row("ratio ours / native", `${(ours / theirs).toFixed(2)}×`, ours <= theirs ? "no slower than native: met" : "slower than native: NOT met"));
-      }
-      lines.push(...whereOcrTimeGoes(runs.ours!));
-      if (slots === Math.max(...OCR_SLOTS)) lines.push(row(`peak RSS, ${slots} slots`, `${freshPeakRss(pdf, { NIANBAO_OCR_WORKERS: String(slots) }).toFixed(0)} MiB`));
-    }
+    for (const input of inputs) lines.push(...benchScan(input, native, work));
     return ["", ...lines];
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** One scanned report, for each slot count: time against native tesseract, where the time goes, peak RSS. */
+function benchScan(input: ScanInput, native: boolean, work: string): string[] {
+  const { pdf, images } = input;
+  const pages = images.length;
+  const lines = [`scanned report: ${input.label}, ${pages} pages, medians of ${OCR_RUNS} interleaved runs`];
+  for (const slots of OCR_SLOTS) {
+    // N processes, the pages dealt round-robin, each process reading its list of pages with its model loaded once.
+    const lists = Array.from({ length: slots }, (_, p) => {
+      const list = join(work, `pages-${slots}-${p}.txt`);
+      writeFileSync(list, `${images.filter((_, i) => i % slots === p).join("\n")}\n`);
+      return list;
+    });
+    const script = `${lists.map((l) => `tesseract ${l} - -l chi_sim >/dev/null 2>&1 &`).join(" ")} wait`;
+    const commands: Record<string, Command> = {
+      ours: { cmd: process.execPath, args: [BIN, "extract", pdf], env: { NIANBAO_OCR_WORKERS: String(slots), LOG_LEVEL: "info" } },
+      ...(native ? { native: { cmd: "sh", args: ["-c", script], env: { OMP_THREAD_LIMIT: "1" } } } : {}),
+    };
+    // No warm-up round: a round is a minute; the medians of 5 or more take the first one's cold disk cache.
+    const runs = interleaved(commands, OCR_RUNS, 0);
+    const ours = median(runs.ours!.map((r) => r.ms));
+    lines.push(`  ${slots} slot${slots > 1 ? "s" : ""} / ${slots} native process${slots > 1 ? "es" : ""}`);
+    lines.push(row(`nianbao extract, ${slots} pool slot${slots > 1 ? "s" : ""}`, `${(ours / 1000).toFixed(2)} s`, `${(ours / 1000 / pages).toFixed(2)} s per page, ${((60_000 * pages) / ours).toFixed(1)} pages/min`));
+    if (native) {
+      const theirs = median(runs.native!.map((r) => r.ms));
+      lines.push(row(`native tesseract, ${slots} process${slots > 1 ? "es" : ""}`, `${(theirs / 1000).toFixed(2)} s`, "OMP_THREAD_LIMIT=1, chi_sim, whole pages, plain text"));
+      lines.push(row("ratio ours / native", `${(ours / theirs).toFixed(2)}×`, ours <= theirs ? "no slower than native: met" : "slower than native: NOT met"));
+    }
+    lines.push(...whereOcrTimeGoes(runs.ours!));
+    const rss = peakRssOfExtract(pdf, { NIANBAO_OCR_WORKERS: String(slots) });
+    lines.push(row(`peak RSS, ${slots} slot${slots > 1 ? "s" : ""}`, `${rss.toFixed(0)} MiB`, rss < 1024 ? "under 1 GB: met" : "1 GB or more: NOT met"));
+  }
+  return lines;
 }
 
 /**
@@ -378,7 +436,7 @@ function whereOcrTimeGoes(runs: Timed[]): string[] {
     const log = run.stderr
       .split("\n")
       .filter((l) => l.startsWith("{"))
-      .map((l) => JSON.parse(l) as { msg: string; time: number; page?: number; cells?: number; ms?: number });
+      .map((l) => JSON.parse(l) as { msg: string; time: number; page?: number; cells?: number; reread?: number; ms?: number });
     const start = log.find((l) => l.msg === "pages to read by OCR")?.time ?? NaN;
     const pages = log.filter((l) => l.msg === "page read by OCR");
     const end = Math.max(...pages.map((p) => p.time));
@@ -389,7 +447,8 @@ function whereOcrTimeGoes(runs: Timed[]): string[] {
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const perPage = first.map((p) => p.page!).sort((a, b) => a - b).map((n) => {
     const ms = median(parsed.map((r) => r.pages.find((p) => p.page === n)?.ms ?? NaN).filter(Number.isFinite));
-    return `p${n} ${(ms / 1000).toFixed(1)} s/${first.find((p) => p.page === n)!.cells} cells`;
+    const page = first.find((p) => p.page === n)!;
+    return `p${n} ${(ms / 1000).toFixed(1)} s/${page.cells} cells${page.reread ? ` (${page.reread} re-read)` : ""}`;
   });
   return [
     row("  before OCR: start-up, pdf.js, text layers", s(median(parsed.map((r) => r.before)))),

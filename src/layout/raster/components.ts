@@ -68,6 +68,8 @@ export function glyphs(marks: Component[]): Component[] {
 export interface NumberShape {
   digits: number;
   height: number;
+  /** A minus sign (-, −, －) before the digits. */
+  negative: boolean;
 }
 
 /**
@@ -90,7 +92,23 @@ export function numberShape(marks: Component[], image?: Raster, threshold = 128)
   // Characters printed one above the other (a vertical header 结/果/维/持) merge into one
   // narrow, tall glyph; blank rows inside it give them away. A digit has none.
   if (image && digits.some((g) => hasBlankBand(image, g, threshold))) return null;
-  return { digits: digits.length, height };
+  return { digits: digits.length, height, negative: isMinus(all[0]!, digits) };
+}
+
+/**
+ * Whether `first` is a minus sign in front of the digits: a flat bar (at least twice as
+ * wide as thick, a third of a digit long or more), left of them, at their middle height.
+ */
+function isMinus(first: Component, digits: Component[]): boolean {
+  const lead = digits[0]!;
+  if (first === lead || first.x1 >= lead.x0) return false;
+  const top = Math.min(...digits.map((d) => d.y0));
+  const bottom = Math.max(...digits.map((d) => d.y1));
+  const height = bottom - top + 1;
+  const width = first.x1 - first.x0 + 1;
+  const thick = first.y1 - first.y0 + 1;
+  const middle = (first.y0 + first.y1) / 2;
+  return width >= 2 * thick && width >= height * 0.3 && thick <= height * 0.25 && middle > top + height * 0.3 && middle < top + height * 0.75;
 }
 
 /** Whether a run of ink-free rows (a tenth of the glyph's height or more) cuts through the glyph. */

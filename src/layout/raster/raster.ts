@@ -109,6 +109,45 @@ export function downscale(r: Raster, factor: number): Raster {
   return out;
 }
 
+/**
+ * Resized to width × height, bilinearly (as a canvas draws an image scaled): a scan
+ * embedded at 200 dpi comes out at the dpi OCR asked for.
+ */
+export function resample(r: Raster, width: number, height: number): Raster {
+  if (r.width === width && r.height === height) return r;
+  const out = createRaster(width, height);
+  const sx = r.width / width;
+  const sy = r.height / height;
+  for (let y = 0; y < height; y++) {
+    const fy = Math.max(0, Math.min(r.height - 1, (y + 0.5) * sy - 0.5));
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(r.height - 1, y0 + 1);
+    const wy = fy - y0;
+    for (let x = 0; x < width; x++) {
+      const fx = Math.max(0, Math.min(r.width - 1, (x + 0.5) * sx - 0.5));
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(r.width - 1, x0 + 1);
+      const wx = fx - x0;
+      const top = r.data[y0 * r.width + x0]! * (1 - wx) + r.data[y0 * r.width + x1]! * wx;
+      const bottom = r.data[y1 * r.width + x0]! * (1 - wx) + r.data[y1 * r.width + x1]! * wx;
+      out.data[y * width + x] = Math.round(top * (1 - wy) + bottom * wy);
+    }
+  }
+  return out;
+}
+
+/** Grows by an integer factor, each pixel becoming a factor×factor block (binary cells stay binary). */
+export function upscale(r: Raster, factor: number): Raster {
+  if (factor <= 1) return r;
+  const out = createRaster(r.width * factor, r.height * factor);
+  for (let y = 0; y < out.height; y++) {
+    const from = Math.floor(y / factor) * r.width;
+    const row = y * out.width;
+    for (let x = 0; x < out.width; x++) out.data[row + x] = r.data[from + Math.floor(x / factor)]!;
+  }
+  return out;
+}
+
 /** Rotates about the centre by `radians` (nearest neighbour; white fills the corners). */
 export function rotate(r: Raster, radians: number): Raster {
   if (Math.abs(radians) < 1e-4) return r;

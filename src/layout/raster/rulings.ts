@@ -3,7 +3,7 @@
  * of the small breaks scanning puts in them, merged over the few pixel rows (or
  * columns) a line is thick.
  */
-import type { Ruling, Rulings } from "../grid.js";
+import type { Ruling, Rulings, TableGrid } from "../grid.js";
 import type { Raster } from "./raster.js";
 
 export type { Ruling, Rulings } from "../grid.js";
@@ -112,4 +112,34 @@ export function findRulings(
     horizontal: merge(runs(r, true, threshold, min.horizontal, options.maxGap)).filter(keep),
     vertical: merge(runs(r, false, threshold, min.vertical, options.maxGap)).filter(keep),
   };
+}
+
+/**
+ * The rulings that are a grid's lines: at one of its column (row) boundaries, within
+ * `tolerance`, and inside its box. Other long runs of ink — a large character's vertical
+ * stroke is a fifth of an inch long — are writing, and stay.
+ */
+export function gridRulings(rulings: Rulings, grids: TableGrid[], tolerance: number): Rulings {
+  const near = (values: number[], at: number) => values.some((v) => Math.abs(v - at) <= tolerance);
+  const within = (from: number, to: number, lo: number, hi: number) => from >= lo - tolerance && to <= hi + tolerance;
+  return {
+    horizontal: rulings.horizontal.filter((h) => grids.some((g) => near(g.ys, h.at) && within(h.from, h.to, g.box[0], g.box[2]))),
+    vertical: rulings.vertical.filter((v) => grids.some((g) => near(g.xs, v.at) && within(v.from, v.to, g.box[1], g.box[3]))),
+  };
+}
+
+/**
+ * A copy of the raster with the rulings painted white (each over its thickness and
+ * `margin` pixels more on either side), so that a recognition pass over a table reads
+ * its writing and not its lines: tesseract reads a ruling beside a digit as "1" or "|".
+ */
+export function eraseRulings(r: Raster, rulings: Rulings, margin: number): Raster {
+  const out: Raster = { ...r, data: new Uint8Array(r.data) };
+  const paint = (x0: number, y0: number, x1: number, y1: number) => {
+    const [left, right] = [Math.max(0, Math.floor(x0)), Math.min(r.width - 1, Math.ceil(x1))];
+    for (let y = Math.max(0, Math.floor(y0)); y <= Math.min(r.height - 1, Math.ceil(y1)); y++) out.data.fill(255, y * r.width + left, y * r.width + right + 1);
+  };
+  for (const h of rulings.horizontal) paint(h.from - margin, h.at - h.thickness / 2 - margin, h.to + margin, h.at + h.thickness / 2 + margin);
+  for (const v of rulings.vertical) paint(v.at - v.thickness / 2 - margin, v.from - margin, v.at + v.thickness / 2 + margin, v.to + margin);
+  return out;
 }

@@ -44,12 +44,14 @@ interface Engine {
 }
 
 /**
- * `size` slots, each a chi_sim worker and an eng worker (default: one slot per core).
- * The two languages are handed out independently: a page's label cells (chi_sim) and
- * number cells (eng) are read at the same time, and one slot's chi_sim worker does not
- * idle while its eng worker reads digits. Requests queue for a free worker of their
- * language. Workers start lazily and stay up until `close()`; their threads are unref'd
- * by tesseract.js so an idle pool does not keep the process alive.
+ * `size` slots (default: one per core): up to `size` chi_sim workers, which do most of
+ * the work (whole-table and page passes), and up to half as many eng workers, which read
+ * digits (short lines and single cells: on huaian-2024, a tenth of the OCR time). Each
+ * worker costs its memory — ~100 MB started, ~250 MB once it has read a page at 300 dpi
+ * (WebAssembly memory never shrinks) — so workers that would mostly idle are not started.
+ * Requests queue for a free worker of their language. Workers start lazily (or ahead of
+ * need with `warm`) and stay up until `close()`; their threads are unref'd by
+ * tesseract.js so an idle pool does not keep the process alive.
  */
 export class OcrPool {
   readonly size: number;
@@ -59,6 +61,21 @@ export class OcrPool {
 
   constructor(size = availableParallelism()) {
     this.size = Math.max(1, size);
+  }
+
+  /** How many workers of a language the pool runs at most. */
+  private limit(lang: OcrLanguage): number {
+    return lang === "eng" ? Math.ceil(this.size / 2) : this.size;
+  }
+
+  /**
+   * Starts one worker of `lang` now if none is up, so that its start-up (~0.5–1 s of a
+   * core) overlaps with rendering the first page rather than following it.
+   */
+  warm(lang: OcrLanguage = "chi_sim"): void {
+    if (this.engines[lang].length > 0) return;
+    const created = this.start(lang);
+    created.then((engine) => this.release(lang, engine)).catch(() => {});
   }
 
   private async engine(lang: OcrLanguage): Promise<Engine> {
@@ -81,19 +98,25 @@ export class OcrPool {
         return engine;
       }
     }
-    if (engines.length < this.size) {
-      const created = this.engine(lang);
-      engines.push(created);
-      // A worker that failed to start is forgotten, so a later request can try again.
-      created.catch(() => {
-        const at = engines.indexOf(created);
-        if (at >= 0) engines.splice(at, 1);
-      });
-      const engine = await created;
+    if (engines.length < this.limit(lang)) {
+      const engine = await this.start(lang);
       engine.busy = true;
       return engine;
     }
     return new Promise((resolve) => this.waiting[lang].push(resolve));
+  }
+
+  /** A new worker of `lang`, counted at once (busy: whoever started it hands it out). */
+  private start(lang: OcrLanguage): Promise<Engine> {
+    const engines = this.engines[lang];
+    const created = this.engine(lang).then((engine) => ({ ...engine, busy: true }));
+    engines.push(created);
+    // A worker that failed to start is forgotten, so a later request can try again.
+    created.catch(() => {
+      const at = engines.indexOf(created);
+      if (at >= 0) engines.splice(at, 1);
+    });
+    return created;
   }
 
   private release(lang: OcrLanguage, engine: Engine): void {

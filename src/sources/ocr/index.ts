@@ -38,7 +38,7 @@ export async function readPageImage(image: PageImage, pool: OcrPool, ctx: Source
   try {
     const result = await capped(ocrPage(image.raster, { pool, page: image.page, dpi: image.dpi }), ctx.ocr.pageTimeoutMs, image.page);
     const ms = Math.round(performance.now() - started);
-    ctx.log.info({ page: image.page, tables: result.tables, cells: result.cells, skew: Number(result.skewDegrees.toFixed(2)), ms }, "page read by OCR");
+    ctx.log.info({ page: image.page, tables: result.tables, cells: result.cells, reread: result.reread, skew: Number(result.skewDegrees.toFixed(2)), ms }, "page read by OCR");
     return { page: image.page, lines: result.lines };
   } catch (error) {
     return { page: image.page, error: error instanceof Error ? error.message : String(error) };
@@ -58,6 +58,8 @@ export function combineOutcomes(outcomes: PageOutcome[]): OcrResult {
 
 export async function ocrImages(images: AsyncIterable<PageImage> | Iterable<PageImage>, ctx: SourceContext): Promise<OcrResult> {
   const pool = sharedOcrPool();
+  // The first chi_sim worker starts while the first page renders.
+  pool.warm();
   const pending: Promise<PageOutcome>[] = [];
   // At most one page more in flight than the pool has slots: rendering runs ahead of OCR,
   // and every page held costs its raster (~9 MB at 300 dpi) and its cell crops.
