@@ -99,18 +99,18 @@ writeWithTruth(`${qinghe.id}-utf16.txt`, encodeUtf16le(qingheText), qinghe, text
 writeWithTruth(`${qinghe.id}-gbk.txt`, encodeGb18030(qingheText), qinghe, text);
 
 // Word: the 2021 report with blanks and notes, the 2019 one with signed changes and an amount with its unit.
-const docx = { mediaType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", pages: null, textSource: "text" };
+const docx = { mediaType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", pages: null, textSource: "docx" };
 writeWithTruth(`${yunxi.id}-docx.docx`, reportDocx(yunxi), yunxi, docx);
 writeWithTruth(`${qinghe.id}-docx.docx`, reportDocx(qinghe), qinghe, docx);
 
 // Binary Word (the project's own writer): a .doc of the 2019 report, and the 2021 one with blanks as a .wps (Kingsoft's name for the same format).
-const doc = { mediaType: "application/msword", pages: null, textSource: "text" };
+const doc = { mediaType: "application/msword", pages: null, textSource: "doc" };
 writeWithTruth(`${qinghe.id}-doc.doc`, reportDoc(qinghe), qinghe, doc);
 writeWithTruth(`${yunxi.id}-wps.wps`, reportDoc(yunxi), yunxi, doc);
 
 // OFD (the project's own writer): the 2021 report with blanks and a note wrapped in its cell, and the 2019 one.
-writeWithTruth(`${chengjiang.id}-ofd.ofd`, reportOfd(chengjiang), chengjiang, { mediaType: "application/ofd", pages: 5, textSource: "pdf-text" });
-writeWithTruth(`${qinghe.id}-ofd.ofd`, reportOfd(qinghe), qinghe, { mediaType: "application/ofd", pages: 5, textSource: "pdf-text" });
+writeWithTruth(`${chengjiang.id}-ofd.ofd`, reportOfd(chengjiang), chengjiang, { mediaType: "application/ofd", pages: 5, textSource: "ofd" });
+writeWithTruth(`${qinghe.id}-ofd.ofd`, reportOfd(qinghe), qinghe, { mediaType: "application/ofd", pages: 5, textSource: "ofd" });
 
 write(INPUTS, "encrypted.pdf", (await reportPdf(qinghe, { userPassword: "nianbao" })).bytes);
 write(INPUTS, "image-only.pdf", await imageOnlyPdf());

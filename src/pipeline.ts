@@ -8,8 +8,9 @@ import { basename } from "node:path";
 import { PipelineError } from "./errors.js";
 import type { ReportRecord } from "./model/record.js";
 import { resolveOptions, type ExtractOptions } from "./options.js";
-import { readSource } from "./sources/index.js";
-import { parseReport } from "./templates/index.js";
+import type { PictureFetcher } from "./sources/html-images.js";
+import { readSource, type SourceContext, type SourceResult } from "./sources/index.js";
+import { parseReport, type ParsedReport } from "./templates/index.js";
 import { looksLikeReport } from "./templates/meta.js";
 import { validateRecord } from "./validate/index.js";
 import { repairOcrReadings } from "./validate/repair.js";
@@ -22,6 +23,8 @@ export interface ReportInput {
   name: string;
   /** Where a crawl fetched it: kept in the record's source. */
   origin?: ReportOrigin | undefined;
+  /** HTML: where the page's pictures are fetched from (its saved folder, a crawl), should its tables be pictures. */
+  pictures?: PictureFetcher | undefined;
 }
 
 /** A fetched input's origin (`source.url`, `fetchedAt`, `foundOn`, `linkText` in the record). */
@@ -41,17 +44,21 @@ export async function extractReport(input: ReportInput, options: ExtractOptions 
     throw new PipelineError("INPUT_TOO_LARGE", `the input is ${input.bytes.length} bytes, over the limit of ${opts.maxBytes}`, { input: input.name });
   }
   const started = performance.now();
-  const source = await readSource(input.bytes, {
+  const ctx: SourceContext = {
     name: input.name,
     log,
     ocr: { mode: opts.ocr, dpi: opts.ocrDpi, pageTimeoutMs: opts.ocrPageTimeoutMs },
     ocrPages: opts.ocrPages,
-  });
+  };
+  let source = await readSource(input.bytes, ctx);
   log.debug({ stage: "source", lines: source.layout.lines.length, ms: Math.round(performance.now() - started) }, "source read");
-  if (!looksLikeReport(source.layout.lines)) {
+  // A page whose tables are pictures may show nothing of a report in its text but its title.
+  const title = source.pictures && source.layout.hints.title ? [{ cells: [{ text: source.layout.hints.title, origin: { kind: "html-text" as const, block: 0 } }] }] : [];
+  if (!looksLikeReport([...source.layout.lines, ...title])) {
     throw new PipelineError("NOT_A_REPORT", "the document does not read as a government information-disclosure annual report", { input: input.name });
   }
-  const parsed = parseReport(source.layout);
+  let parsed = parseReport(source.layout);
+  if (source.pictures && tablesMissing(parsed)) ({ source, parsed } = await withPictures(source, parsed, input.pictures, ctx));
   // OCR readings only: a failed identity in a text layer or a page is the source's own.
   if (source.textSource === "ocr" || source.textSource === "mixed") {
     const repaired = repairOcrReadings(parsed, parsed.provenance);
@@ -67,6 +74,8 @@ export async function extractReport(input: ReportInput, options: ExtractOptions 
       textSource: source.textSource,
       encoding: source.encoding,
       bytes: input.bytes.length,
+      // What the document says of itself first: what the crawl saw (url …) wins.
+      ...source.origin,
       ...(input.origin ? originFields(input.origin) : {}),
     },
     meta: parsed.meta,
@@ -83,6 +92,28 @@ export async function extractReport(input: ReportInput, options: ExtractOptions 
   return record;
 }
 
+/** Whether a template table was not found (or none was, in a page that does not say its year). */
+function tablesMissing(parsed: ParsedReport): boolean {
+  const none = !parsed.activeDisclosure && !parsed.applications && !parsed.reviewLitigation;
+  return parsed.issues.some((i) => i.code === "TABLE_MISSING") || (none && parsed.meta.year === null);
+}
+
+/**
+ * An HTML page whose tables are missing, read again with its pictures read by OCR. The
+ * tables still missing name the pictures that could not be read, and why.
+ */
+async function withPictures(source: SourceResult, parsed: ParsedReport, fetch: PictureFetcher | undefined, ctx: SourceContext): Promise<{ source: SourceResult; parsed: ParsedReport }> {
+  const { pictureName, readPictures } = await import("./sources/html-images.js");
+  const reading = await readPictures(source, fetch, ctx);
+  const after = reading.read > 0 ? parseReport(reading.source.layout) : parsed;
+  if (reading.unread.length > 0) {
+    const unread = reading.unread.map((u) => `${pictureName(u.picture)}: ${u.reason}`).join("; ");
+    for (const issue of after.issues) if (issue.code === "TABLE_MISSING") issue.message += ` — the page's pictures that could not be read: ${unread}`;
+  }
+  ctx.log.debug({ stage: "pictures", pictures: source.pictures?.length ?? 0, read: reading.read, unread: reading.unread.length }, "pictures read");
+  return { source: reading.source, parsed: after };
+}
+
 /** The origin as the record's source fields, the unset ones left out. */
 function originFields(origin: ReportOrigin): Pick<ReportRecord["source"], "url" | "fetchedAt" | "foundOn" | "linkText"> {
   return {
@@ -93,8 +124,12 @@ function originFields(origin: ReportOrigin): Pick<ReportRecord["source"], "url" 
   };
 }
 
-/** Reads a file (refusing what is missing, unreadable or too large before reading it) and extracts it. */
-export async function extractFile(path: string, options: ExtractOptions = {}): Promise<ReportRecord> {
+/**
+ * Reads a file (refusing what is missing, unreadable or too large before reading it) and
+ * extracts it. An HTML page's pictures are taken from beside it (`<page>_files/`) and
+ * from `files.assets`.
+ */
+export async function extractFile(path: string, options: ExtractOptions = {}, files: { assets?: string | undefined } = {}): Promise<ReportRecord> {
   const opts = resolveOptions(options);
   let bytes: Uint8Array;
   try {
@@ -110,5 +145,7 @@ export async function extractFile(path: string, options: ExtractOptions = {}): P
     if (code === "ENOENT" || code === "ENOTDIR") throw new PipelineError("INPUT_NOT_FOUND", "no such file", { input: path, cause: error });
     throw new PipelineError("INPUT_UNREADABLE", `the file cannot be read (${code ?? String(error)})`, { input: path, cause: error });
   }
-  return extractReport({ bytes, name: basename(path) }, opts);
+  // Loaded only if a page's pictures are asked for.
+  const pictures: PictureFetcher = async (src) => (await import("./sources/picture-files.js")).localPictures(path, files.assets)(src);
+  return extractReport({ bytes, name: basename(path), pictures }, opts);
 }

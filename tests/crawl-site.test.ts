@@ -4,6 +4,7 @@
  * and that every report they hold extracts to its truth — so a crawl test can compare
  * what a crawl found with the sites' own lists.
  */
+import CFB from "cfb";
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import yauzl from "yauzl";
@@ -13,7 +14,7 @@ import type { ReportRecord } from "../src/model/record.js";
 import { extractReport } from "../src/pipeline.js";
 import { checkIdentities } from "../src/validate/index.js";
 import { validateRecord } from "../src/validate/index.js";
-import { requestsTo, startFixtureSites, type ExpectedReport, type FixtureSites } from "./crawl-site/server.js";
+import { pictureFetcher, requestsTo, startFixtureSites, type ExpectedReport, type FixtureSites } from "./crawl-site/server.js";
 import { describeCorpus } from "./helpers.js";
 
 let sites: FixtureSites;
@@ -74,7 +75,7 @@ async function unzip(bytes: Uint8Array): Promise<Map<string, Buffer>> {
 
 /** Extracts the bytes and scores the record against the truth: every table cell, year and template. */
 async function extractAndScore(r: ExpectedReport): Promise<{ record: ReportRecord; wrong: unknown[]; accuracy: number }> {
-  const record = await extractReport({ bytes: r.bytes, name: r.url.split("/").pop()! });
+  const record = await extractReport({ bytes: r.bytes, name: r.url.split("/").pop()!, pictures: r.pictures ? pictureFetcher(r.url) : undefined });
   const summary = summarize([{ id: r.id, record: record as unknown as Record<string, unknown>, truth: r.truth! }]);
   return { record, wrong: summary.rows[0]!.wrong, accuracy: summary.accuracy };
 }
@@ -128,18 +129,21 @@ describe("fixture sites", () => {
     expect(notice.title).toMatch(/政府信息公开.*年度报告.*20\d\d/);
   });
 
-  it("TRS: 24 reports to extract (20 UTF-8 pages, 1 GBK page, 3 PDFs) and a DOCX: 25 organ/years, distinct bytes and numbers", () => {
+  it("TRS: 24 reports to extract (19 UTF-8 pages, 1 GBK page, 3 PDFs, a DOCX) and an .xls: 25 organ/years, distinct bytes and numbers", () => {
     const kinds = sites.trs.reports.map((r) => r.kind);
     expect(sites.trs.reports.length).toBe(24);
     expect(kinds.filter((k) => k === "pdf").length).toBe(3);
-    expect(kinds.filter((k) => k === "html").length).toBe(21);
-    expect(sites.trs.unsupported.map((r) => r.kind)).toEqual(["docx"]);
+    expect(kinds.filter((k) => k === "docx").length).toBe(1);
+    expect(kinds.filter((k) => k === "html").length).toBe(20);
+    expect(sites.trs.unsupported.map((r) => r.kind)).toEqual(["xls"]);
     const all = [...sites.trs.reports, ...sites.trs.unsupported, sites.trs.robots.disallowedReport, ...sites.faults.reports];
     expect(new Set(all.map((r) => `${r.organ}|${r.year}`)).size).toBe(all.length);
     expect(new Set(all.map((r) => r.sha256)).size).toBe(all.length);
     const licensing = all.map((r) => JSON.stringify((r.truth!.activeDisclosure as { licensing: unknown }).licensing));
     expect(new Set(licensing).size).toBe(all.length);
-    expect(sites.trs.attachmentPages.length).toBe(4);
+    expect(sites.trs.attachmentPages.length).toBe(5);
+    // One page shows table 四 as a picture beside it, served as a PNG.
+    expect(sites.trs.reports.filter((r) => r.pictures).map((r) => r.pictures!.length)).toEqual([1]);
   });
 
   it("serve every expected report's bytes", async () => {
@@ -311,14 +315,20 @@ describe("fixture sites", () => {
     }
   }, 240_000);
 
-  it("extractReport refuses the DOCX (UNSUPPORTED_FORMAT) and the notice (NOT_A_REPORT); an attachment page alone has no tables", async () => {
+  it("extractReport refuses the .xls (UNSUPPORTED_FORMAT) and the notice (NOT_A_REPORT); an attachment page alone has no tables", async () => {
     const codeOf = (p: Promise<unknown>) =>
       p.then(
         () => "a record",
         (e: unknown) => (e instanceof PipelineError ? e.code : String(e)),
       );
     for (const r of sites.trs.unsupported) {
-      expect(await codeOf(extractReport({ bytes: r.bytes, name: "report.docx" }))).toBe("UNSUPPORTED_FORMAT");
+      expect(await codeOf(extractReport({ bytes: r.bytes, name: "report.xls" }))).toBe("UNSUPPORTED_FORMAT");
+      // An OLE compound file with a Workbook stream and no WordDocument.
+      const names = CFB.read(Buffer.from(r.bytes), { type: "buffer" }).FullPaths.map((p) => p.split("/").filter(Boolean).pop());
+      expect(names).toContain("Workbook");
+      expect(names).not.toContain("WordDocument");
+    }
+    for (const r of sites.trs.reports.filter((x) => x.kind === "docx")) {
       // A real DOCX: the package parts, and the report's text and three tables in its body.
       const parts = await unzip(r.bytes);
       expect([...parts.keys()]).toEqual(["[Content_Types].xml", "_rels/.rels", "word/document.xml"]);
@@ -327,9 +337,13 @@ describe("fixture sites", () => {
       expect(body.match(/<w:tbl>/g)?.length).toBe(3);
     }
     for (const url of sites.trs.notices) expect(await codeOf(extractReport({ bytes: await bytesOf(await get(url)), name: "notice.html" }))).toBe("NOT_A_REPORT");
+    // No table on the page: template null, table 二 null (its keys are a version's), tables 三 and 四 keep every key, all null, each named by TABLE_MISSING.
+    const values = (table: unknown) => Object.values(table as Record<string, Record<string, unknown>>).flatMap((row) => Object.values(row));
     for (const page of sites.trs.attachmentPages) {
       const record = await extractReport({ bytes: await bytesOf(await get(page.url)), name: "page.html" });
-      expect({ template: record.meta.template, tables: [record.activeDisclosure, record.applications, record.reviewLitigation] }).toEqual({ template: null, tables: [null, null, null] });
+      expect({ template: record.meta.template, active: record.activeDisclosure }).toEqual({ template: null, active: null });
+      expect(new Set([...values(record.applications), ...values(record.reviewLitigation)])).toEqual(new Set([null]));
+      expect(record.issues.filter((i) => i.code === "TABLE_MISSING").map((i) => i.path)).toEqual(["activeDisclosure", "applications", "reviewLitigation"]);
     }
   }, 60_000);
 });

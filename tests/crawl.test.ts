@@ -19,7 +19,7 @@ import type { ReportRecord } from "../src/model/record.js";
 import { extractReport } from "../src/pipeline.js";
 import { LocalStore } from "../src/store/local.js";
 import { EXTRACTOR } from "../src/version.js";
-import { requestsTo, startFixtureSites, type ExpectedReport, type FixtureSites, type RequestLogEntry } from "./crawl-site/server.js";
+import { pictureFetcher, requestsTo, startFixtureSites, type ExpectedReport, type FixtureSites, type RequestLogEntry } from "./crawl-site/server.js";
 import { ROOT, itCorpus, tempDir } from "./helpers.js";
 
 const log = createLogger({ test: "crawl" }, "silent");
@@ -38,7 +38,7 @@ function content(record: ReportRecord): unknown {
 }
 
 async function extracted(report: ExpectedReport): Promise<unknown> {
-  return content(await extractReport({ bytes: report.bytes, name: report.url }));
+  return content(await extractReport({ bytes: report.bytes, name: report.url, pictures: report.pictures ? pictureFetcher(report.url) : undefined }));
 }
 
 describe("crawl in this process", () => {
@@ -113,11 +113,18 @@ describe("crawl in this process", () => {
       expect(content(record!)).toEqual(await extracted(report));
       expect(requests.filter((e) => e.path === new URL(report.url).pathname)).toHaveLength(1);
     }
+    // The page whose table 四 is a picture: the crawl fetched the picture once, under the same rules (robots, gate), and OCR read it.
+    const pictured = expected.filter((r) => r.pictures);
+    expect(pictured).toHaveLength(1);
+    for (const report of pictured) {
+      for (const picture of report.pictures!) expect(requests.filter((e) => e.path === new URL(picture).pathname)).toHaveLength(1);
+      expect(records.get(report.sha256)!.source.textSource).toBe("mixed");
+    }
     // The pages whose report is an attachment read as reports without tables (the export prefers the attachment).
     for (const page of trs.attachmentPages) expect([...records.values()].find((r) => r.source.url === page.url)?.meta.template).toBeNull();
     expect(records.size).toBe(expected.length + trs.attachmentPages.length);
-    // The DOCX is kept by content, to be read when the extractor reads DOCX.
-    for (const docx of trs.unsupported) expect(await new LocalStore(dir).hasBlob(docx.sha256)).toBe(true);
+    // The .xls is kept by content, to be read if the extractor ever reads spreadsheets.
+    for (const file of trs.unsupported) expect(await new LocalStore(dir).hasBlob(file.sha256)).toBe(true);
     // robots.txt: once, its Disallow obeyed, its Crawl-delay kept between any two requests.
     expect(requests.filter((e) => e.path === "/robots.txt")).toHaveLength(1);
     expect(requests.some((e) => e.path.startsWith(trs.robots.disallow))).toBe(false);

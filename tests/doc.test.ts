@@ -28,11 +28,11 @@ describe("DOC and WPS reports", () => {
   it.each(Object.keys(REPORTS) as (keyof typeof REPORTS)[])("%s: every cell, the year, template and organ", async (key) => {
     const report = REPORTS[key]();
     const record = await extractReport({ bytes: reportDoc(report), name: `${report.id}.doc` });
-    const truth = truthOf(report, { name: `${report.id}.doc`, mediaType: DOC_MEDIA_TYPE, pages: null, textSource: "text" }) as Record<string, unknown>;
+    const truth = truthOf(report, { name: `${report.id}.doc`, mediaType: DOC_MEDIA_TYPE, pages: null, textSource: "doc" }) as Record<string, unknown>;
     expect(scorePair(record as unknown as Record<string, unknown>, truth).wrong).toEqual([]);
     expect(record.meta).toMatchObject({ title: `${report.organ}${report.year}年政府信息公开工作年度报告`, organ: report.organ, year: report.year, template: report.template });
     expect(record.issues.filter((i) => i.severity === "error")).toEqual([]);
-    expect(record.source).toMatchObject({ mediaType: DOC_MEDIA_TYPE, pages: null });
+    expect(record.source).toMatchObject({ mediaType: DOC_MEDIA_TYPE, pages: null, textSource: "doc" });
     expect(kindOfRecord(record as unknown as Record<string, unknown>, "x")).toBe("doc");
     expect(record.sections.other).toContain(report.chapters.other[0]);
   });
@@ -60,7 +60,7 @@ describe("the body text into rows", () => {
       ["（二）部分公开", "1 2"],
       "其后的正文。",
     ]);
-    expect(lines[3]!.cells[2]!.origin).toEqual({ kind: "html", table: 0, row: 1, col: 2 });
+    expect(lines[3]!.cells[2]!.origin).toEqual({ kind: "doc", table: 0, row: 1, cell: 2 });
   });
 
   it("short lines after a table that no row follows stay paragraphs", () => {

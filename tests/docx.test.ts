@@ -26,7 +26,7 @@ import { FIXTURES, runCli, tempDir } from "./helpers.js";
 
 const work = tempDir("docx-");
 const write = (name: string, bytes: Uint8Array) => (writeFileSync(join(work, name), bytes), join(work, name));
-const source = { mediaType: DOCX_MEDIA_TYPE, pages: null, textSource: "text" };
+const source = { mediaType: DOCX_MEDIA_TYPE, pages: null, textSource: "docx" };
 
 describe("DOCX reports", () => {
   it.each(Object.keys(REPORTS) as (keyof typeof REPORTS)[])("%s: every cell, the year, template and organ", async (key) => {
@@ -37,7 +37,7 @@ describe("DOCX reports", () => {
     // The title is the document's, not docProps' (last year's).
     expect(record.meta).toMatchObject({ title: `${report.organ}${report.year}年政府信息公开工作年度报告`, organ: report.organ, year: report.year, template: report.template });
     expect(record.issues.filter((i) => i.severity === "error")).toEqual([]);
-    expect(record.source).toMatchObject({ mediaType: DOCX_MEDIA_TYPE, pages: null });
+    expect(record.source).toMatchObject({ mediaType: DOCX_MEDIA_TYPE, pages: null, textSource: "docx" });
     expect(kindOfRecord(record as unknown as Record<string, unknown>, "x.bin")).toBe("docx");
   });
 
@@ -61,7 +61,7 @@ describe("DOCX reports", () => {
   it("names each value by table, row and grid column", async () => {
     const record = await extractReport({ bytes: reportDocx(REPORTS.yunxi2023()), name: "r.docx" });
     // Table 三 is the document's second table; 总计 is grid column 9 (three label columns, six applicant columns).
-    expect(record.provenance!["applications.granted.total"]!.origin).toEqual({ kind: "html", table: 1, row: 5, col: 9 });
+    expect(record.provenance!["applications.granted.total"]!.origin).toEqual({ kind: "docx", table: 1, row: 5, col: 9 });
   });
 
   it("the committed fixtures read to their truths", async () => {

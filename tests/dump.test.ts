@@ -11,9 +11,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { evaluateDir } from "../src/cli/commands/eval.js";
 import { scorePair } from "../src/eval/score.js";
 import type { ReportRecord } from "../src/model/record.js";
-import { extractFile } from "../src/pipeline.js";
+import { extractFile, extractReport } from "../src/pipeline.js";
 import { unflattenBody } from "../src/sources/dump-lines.js";
-import { dumpHeader } from "../src/sources/dump.js";
+import { dumpHeader, dumpOrigin, isoDate } from "../src/sources/dump.js";
 import { crawlerDump } from "../scripts/fixtures/dumps.js";
 import { reportHtml } from "../scripts/fixtures/html.js";
 import { truthOf } from "../scripts/fixtures/model.js";
@@ -48,6 +48,27 @@ describe("the dump header", () => {
     expect(dumpHeader("标题: 某县\n发布时间: 2024-01-01\n一、总体情况\n")).toBeNull();
     expect(dumpHeader("标题: 某县\n=====\n正文\n")).toBeNull();
     expect(dumpHeader("\ufeff标题：某县\n来源：某县\n----------\n正文\n")).toMatchObject({ title: "某县", publisher: "某县", bodyStart: 3 });
+  });
+});
+
+describe("where the dump says its page comes from", () => {
+  it("the header's URL and date, as ISO 8601 (no zone guessed); what is no http URL or no date is left out", () => {
+    expect(dumpOrigin(dumpHeader(`${HEADER}\n正文\n`)!)).toEqual({ url: "https://www.example.gov.cn/zwgk/t20240308_1.htm", publishedAt: "2024-03-08T15:34" });
+    expect(isoDate("2024年3月8日")).toBe("2024-03-08");
+    expect(isoDate("2024/03/08 09:05:07")).toBe("2024-03-08T09:05:07");
+    expect(isoDate("2024-02-30")).toBeNull();
+    expect(isoDate("三月八日")).toBeNull();
+    expect(dumpOrigin(dumpHeader("标题: 某县\n原文链接: 见附件\n发布时间: 近日\n=====\n正文\n")!)).toEqual({});
+  });
+
+  it("reach the record's source; a crawl's own URL wins over the dump's", async () => {
+    const report = REPORTS.yunxi2023();
+    const bytes = Buffer.from(crawlerDump(reportHtml(report, "utf-8"), { url: "https://www.example.gov.cn/zwgk/nb/yunxi.html" }));
+    const record = await extractReport({ bytes, name: "yunxi.txt" });
+    expect(record.source).toMatchObject({ textSource: "dump", url: "https://www.example.gov.cn/zwgk/nb/yunxi.html" });
+    expect(record.source.publishedAt).toMatch(/^\d{4}-\d{2}-\d{2}/);
+    const crawled = await extractReport({ bytes, name: "yunxi.txt", origin: { url: "https://archive.example.org/yunxi.txt", fetchedAt: "2026-01-01T00:00:00Z" } });
+    expect(crawled.source).toMatchObject({ url: "https://archive.example.org/yunxi.txt", publishedAt: record.source.publishedAt });
   });
 });
 
@@ -142,9 +163,8 @@ describeCorpus("crawler dumps of the shared pingtan pages", () => {
     expect(records.get(2023)!.activeDisclosure).toMatchObject({ normativeDocuments: { issued: null, repealed: null, inForce: null } });
   });
 
-  it("the eval scores them as their own kind (kinds.json)", async () => {
+  it("the eval scores them as their own kind (textSource dump)", async () => {
     for (const year of PINGTAN) writeFileSync(join(dir, `pingtan-${year}-dump.truth.json`), JSON.stringify(truths.get(year)));
-    writeFileSync(join(dir, "kinds.json"), JSON.stringify(Object.fromEntries(PINGTAN.map((y) => [`pingtan-${y}-dump`, "dump"]))));
     const { kinds, summary } = await evaluateDir(dir);
     expect(kinds.map((k) => k.kind)).toEqual(["dump"]);
     expect(summary.silent).toBe(0);
@@ -160,7 +180,7 @@ describe("dumps of the fixture reports (blank cells vanish from the glued runs)"
     const path = join(dir, `${report.id}-dump.txt`);
     writeFileSync(path, crawlerDump(reportHtml(report, "utf-8"), { url: `https://www.example.gov.cn/zwgk/nb/${report.id}.html` }));
     const record = await extractFile(path);
-    const truth = truthOf(report, { name: `${report.id}-dump.txt`, mediaType: "text/plain", pages: null, textSource: "text" }) as Record<string, unknown>;
+    const truth = truthOf(report, { name: `${report.id}-dump.txt`, mediaType: "text/plain", pages: null, textSource: "dump" }) as Record<string, unknown>;
     const score = scorePair(record as unknown as Record<string, unknown>, truth);
     expect(record.meta).toMatchObject({ title: `${report.organ}${report.year}年政府信息公开工作年度报告`, year: report.year, template: report.template });
     expect(score.silent).toBe(0);

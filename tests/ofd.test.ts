@@ -31,11 +31,11 @@ describe("OFD reports", () => {
   it.each(Object.keys(REPORTS) as (keyof typeof REPORTS)[])("%s: every cell, the year, template and organ", async (key) => {
     const report = REPORTS[key]();
     const record = await extractReport({ bytes: reportOfd(report), name: `${report.id}.ofd` });
-    const truth = truthOf(report, { name: `${report.id}.ofd`, mediaType: OFD_MEDIA_TYPE, pages: null, textSource: "pdf-text" }) as Record<string, unknown>;
+    const truth = truthOf(report, { name: `${report.id}.ofd`, mediaType: OFD_MEDIA_TYPE, pages: null, textSource: "ofd" }) as Record<string, unknown>;
     expect(scorePair(record as unknown as Record<string, unknown>, truth).wrong).toEqual([]);
     expect(record.meta).toMatchObject({ title: `${report.organ}${report.year}年政府信息公开工作年度报告`, organ: report.organ, year: report.year, template: report.template });
     expect(record.issues.filter((i) => i.severity === "error")).toEqual([]);
-    expect(record.source).toMatchObject({ mediaType: OFD_MEDIA_TYPE, textSource: "pdf-text" });
+    expect(record.source).toMatchObject({ mediaType: OFD_MEDIA_TYPE, textSource: "ofd" });
     expect(record.source.pages).toBeGreaterThanOrEqual(3);
     expect(kindOfRecord(record as unknown as Record<string, unknown>, "x")).toBe("ofd");
     expect(record.sections.problems).toContain(report.chapters.problems[0]!.slice(0, 20));
@@ -44,19 +44,19 @@ describe("OFD reports", () => {
   it.each(Object.keys(REPORTS) as (keyof typeof REPORTS)[])("%s: tables that run on across page breaks, every cell", async (key) => {
     const report = REPORTS[key]();
     const record = await extractReport({ bytes: reportOfd(report, { splitTables: true }), name: `${report.id}.ofd` });
-    const truth = truthOf(report, { name: `${report.id}.ofd`, mediaType: OFD_MEDIA_TYPE, pages: null, textSource: "pdf-text" }) as Record<string, unknown>;
+    const truth = truthOf(report, { name: `${report.id}.ofd`, mediaType: OFD_MEDIA_TYPE, pages: null, textSource: "ofd" }) as Record<string, unknown>;
     expect(scorePair(record as unknown as Record<string, unknown>, truth).wrong).toEqual([]);
     // Table 三 does break: its rows come from two pages.
-    const pages = new Set(Object.entries(record.provenance!).filter(([path]) => path.startsWith("applications.")).map(([, p]) => (p.origin.kind === "pdf" ? p.origin.page : 0)));
+    const pages = new Set(Object.entries(record.provenance!).filter(([path]) => path.startsWith("applications.")).map(([, p]) => (p.origin.kind === "ofd" ? p.origin.page : 0)));
     expect(pages.size).toBe(2);
   });
 
   it("names each value by page and box in points, like a PDF's", async () => {
     const record = await extractReport({ bytes: reportOfd(REPORTS.qinghe2020()), name: "r.ofd" });
     const origin = record.provenance!["applications.granted.total"]!.origin;
-    expect(origin).toMatchObject({ kind: "pdf", page: 3 });
+    expect(origin).toMatchObject({ kind: "ofd", page: 3 });
     // A4 in points: the box lies on the page.
-    if (origin.kind === "pdf") expect(origin.box[2]).toBeLessThan(595.3);
+    if (origin.kind === "ofd") expect(origin.box[2]).toBeLessThan(595.3);
   });
 
   it("the committed fixtures read to their truths", async () => {

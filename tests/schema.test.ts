@@ -8,10 +8,13 @@ import {
   ReportRecord,
   ReviewLitigation,
   recordJsonSchema,
+  Source,
+  TextSource,
   type ReportRecord2019,
   type ReportRecord2021,
   type ReportRecordUnsupported,
 } from "../src/model/record.js";
+import { Origin } from "../src/model/provenance.js";
 
 describe("record schema", () => {
   it("has exactly the row and column keys of the contract", () => {
@@ -60,6 +63,18 @@ describe("record schema", () => {
     expect(ActiveDisclosure2019.shape.fees.safeParse({ previousYear: 12, change: -4 }).success).toBe(true);
     expect(ActiveDisclosure2021.shape.fees.safeParse({ amountWanYuan: 12.345 }).success).toBe(true);
     expect(ActiveDisclosure2021.shape.fees.safeParse({ amountWanYuan: -1 }).success).toBe(false);
+  });
+
+  it("names the input kinds added since the contract's five, and their provenance origins", () => {
+    expect(TextSource.options).toEqual(["pdf-text", "ocr", "html", "text", "mixed", "docx", "doc", "ofd", "dump"]);
+    expect(Origin.options.map((o) => o.shape.kind.value)).toEqual(expect.arrayContaining(["pdf", "html", "docx", "doc", "ofd", "html-text", "text"]));
+    expect(Origin.safeParse({ kind: "doc", table: 0, row: 1, cell: 2 }).success).toBe(true);
+    expect(Origin.safeParse({ kind: "doc", table: 0, row: 1, col: 2 }).success).toBe(false);
+    expect(Source.shape.publishedAt.safeParse("2024-03-08T15:34").success).toBe(true);
+    expect(Source.shape.publishedAt.safeParse("2024年3月8日").success).toBe(false);
+    const text = JSON.stringify(recordJsonSchema());
+    for (const kind of ['"docx"', '"ofd"', '"dump"']) expect(text).toContain(kind);
+    expect(text).toContain("OFD's millimetres");
   });
 
   it("publishes a JSON Schema with the Chinese labels as titles", () => {

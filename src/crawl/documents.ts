@@ -11,6 +11,7 @@ import { isPipelineError } from "../errors.js";
 import type { Logger } from "../log.js";
 import type { ExtractOptions } from "../options.js";
 import type { ReportOrigin } from "../pipeline.js";
+import type { PictureFetcher } from "../sources/html-images.js";
 import { documentJobId, type JobExtractOptions } from "../queue/jobs.js";
 import type { QueueSettings } from "../queue/settings.js";
 import type { Store } from "../store/types.js";
@@ -18,6 +19,11 @@ import type { Store } from "../store/types.js";
 export interface FetchedDocument {
   bytes: Uint8Array;
   origin: ReportOrigin;
+  /**
+   * An HTML page's pictures, fetched by the crawl under its rules, should its tables be
+   * pictures (asked only then). In-process only: a queue worker has no crawl to ask.
+   */
+  pictures?: PictureFetcher | undefined;
 }
 
 export type DocumentOutcome =
@@ -52,7 +58,7 @@ export class StoreDocuments implements DocumentSink {
     // Loaded when first needed: a crawl that only finds nothing new never loads the extractor.
     const { extractReport } = await import("../pipeline.js");
     try {
-      const record = await extractReport({ bytes: doc.bytes, name: doc.origin.url, origin: doc.origin }, this.options);
+      const record = await extractReport({ bytes: doc.bytes, name: doc.origin.url, origin: doc.origin, pictures: doc.pictures }, this.options);
       await this.store.putRecord(key, record);
       this.log.info({ url: doc.origin.url, template: record.meta.template, organ: record.meta.organ, year: record.meta.year }, "report extracted");
       return { kind: "report", sha256, created: true };

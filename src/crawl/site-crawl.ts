@@ -9,6 +9,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../log.js";
+import type { PictureFetcher } from "../sources/html-images.js";
 import type { DocumentOutcome, DocumentSink } from "./documents.js";
 import { onSite, siteHosts, type SiteProfile } from "./profile.js";
 import { newRun, type CrawlState, type FollowLink, type SiteRun, type TaskKind, type UrlState } from "./state.js";
@@ -213,6 +214,7 @@ export async function crawlSite(profile: SiteProfile, ports: CrawlPorts, options
     const outcome = await ports.documents.handle({
       bytes: response.body,
       origin: { url: response.url, fetchedAt: response.fetchedAt, ...(task.foundOn ? { foundOn: task.foundOn } : {}), ...(task.linkText ? { linkText: task.linkText } : {}) },
+      ...(html ? { pictures: pictureFetcher(response.url) } : {}),
     });
     // A start page that reads as no report was a home or section page: navigation, asked again next time.
     const isHome = task.kind === "start" && outcome.kind === "not-a-report";
@@ -223,6 +225,43 @@ export async function crawlSite(profile: SiteProfile, ports: CrawlPorts, options
     const follow = links ? linksToFollow(links, role) : [];
     await ports.state.putUrl(profile.id, { ...known, ...(isHome ? { outcome: "navigation" as const } : stateOf(outcome)), follow: follow.length > 0 ? follow : undefined });
     return { fetched: true, links: follow };
+  }
+
+  /**
+   * A report page's pictures, fetched only if its tables turn out to be pictures: each
+   * request passes the scope, robots.txt, the host's health, the page budget and the
+   * per-host gate like any other, through the same fetcher (address rules, body cap).
+   * A picture refused or failed is not the crawl's error: the record's TABLE_MISSING
+   * names it, with why.
+   */
+  function pictureFetcher(pageUrl: string): PictureFetcher {
+    return async (src) => {
+      const { PictureUnavailable } = await import("../sources/html-images.js");
+      let url: URL;
+      try {
+        url = new URL(src, pageUrl);
+      } catch {
+        throw new PictureUnavailable("its src is not a URL");
+      }
+      if (!inScope(url.href)) throw new PictureUnavailable(`${url.href} is outside the crawl's scope (the site's hosts)`);
+      if (!(await ports.robots.rules(url.href)).isAllowed(url.href)) throw new PictureUnavailable(`robots.txt disallows ${url.href}`);
+      if (await ports.health.isParked(url.host)) throw new PictureUnavailable(`${url.host} failed too often this run: parked`);
+      if (run.pagesFetched >= maxPages) throw new PictureUnavailable(`the run's budget of ${maxPages} fetches is spent`);
+      const delay = Math.max(intervalMs, (await ports.robots.crawlDelayMs(url.href)) ?? 0);
+      const lease = await ports.gate.acquire(url.host, delay, options.signal);
+      try {
+        const response = await ports.fetch({ url: url.href, signal: options.signal });
+        run.pagesFetched++;
+        await ports.health.recordSuccess(url.host);
+        return response.body;
+      } catch (error) {
+        if (!isFetchError(error)) throw error;
+        if (error.transient) await ports.health.recordFailure(url.host);
+        throw new PictureUnavailable(`${url.href}: ${error.message}`);
+      } finally {
+        await lease.release();
+      }
+    };
   }
 
   /** The listing's pages the profile names (`pagination`), for a site whose pages discovery cannot see. */

@@ -6,9 +6,9 @@
  *
  * A document's kind is what the eval was told (a `kinds.json` beside the documents:
  * `{ "<id>": "print-ruled", … }`, as scripts/eval-renderings.ts writes), else what its
- * record says it was read from (its media type for Office and OFD files, else `source.textSource`),
- * else its file name's extension. Crawler text dumps read as text: their eval names them
- * (`"dump"` in kinds.json).
+ * record says it was read from (`source.textSource`: an OFD read by OCR is a scan, DOC and
+ * WPS share "doc", an HTML page whose tables are pictures is "html-images"), else its file
+ * name's extension.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { extname, join } from "node:path";
@@ -26,34 +26,19 @@ export const KIND_ORDER = [
   "scan",
   ...[150, 200, 300].flatMap((dpi) => ["pdfjs", "poppler"].map((r) => `scan-${dpi}-${r}`)),
   "mixed",
+  "html-images",
   "dump",
   "docx",
   "doc",
   "ofd",
 ];
 
-/** Office and OFD inputs are their own kinds, told by the record's media type (their text source is shared with other kinds). */
-const KIND_OF_MEDIA_TYPE: Record<string, string> = {
-  "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
-  "application/msword": "doc",
-  "application/ofd": "ofd",
-};
-
-/** The kind a record says it was read from: text, html, pdf-text, scan (OCR), mixed. */
+/** The kind a record says it was read from: its text source, OCR named "scan". */
 export function kindOfRecord(record: Doc, path: string): string {
   const source = (record?.source ?? {}) as { textSource?: string; mediaType?: string };
-  const byMediaType = KIND_OF_MEDIA_TYPE[source.mediaType ?? ""];
-  // An OFD whose pages were read by OCR is scored with the scans.
-  if (byMediaType && source.textSource !== "ocr" && source.textSource !== "mixed") return byMediaType;
-  switch (source.textSource) {
-    case "ocr":
-      return "scan";
-    case "text":
-    case "html":
-    case "pdf-text":
-    case "mixed":
-      return source.textSource;
-  }
+  if (source.textSource === "ocr") return "scan";
+  if (source.textSource === "mixed" && source.mediaType === "text/html") return "html-images";
+  if (source.textSource) return source.textSource;
   const ext = extname(path).toLowerCase();
   return ext === ".pdf" ? "pdf-text" : /^\.html?$/.test(ext) ? "html" : ext === ".txt" ? "text" : ext.slice(1) || "other";
 }

@@ -92,7 +92,15 @@ export type ReviewGroupValues = ReviewLitigation["review"];
 
 // ---- the record ------------------------------------------------------------------
 
-export const TextSource = z.enum(["pdf-text", "ocr", "html", "text", "mixed"]);
+/**
+ * How the text was had. The contract's five, and the input kinds added since (each its own,
+ * as the contract asks): "docx" (Word XML), "doc" (binary Word .doc and Kingsoft .wps),
+ * "ofd" (an OFD's text objects; an OFD read by OCR is "ocr", in part "mixed") and "dump"
+ * (a crawler's text dump).
+ */
+export const TextSource = z
+  .enum(["pdf-text", "ocr", "html", "text", "mixed", "docx", "doc", "ofd", "dump"])
+  .meta({ description: 'how the text was had: "pdf-text" | "ocr" | "html" | "text" | "mixed", and the kinds added since (beyond the contract\'s five): "docx", "doc" (also .wps), "ofd", "dump" (a crawler\'s text dump)' });
 export type TextSource = z.infer<typeof TextSource>;
 
 export const Source = z.object({
@@ -105,6 +113,11 @@ export const Source = z.object({
   bytes: z.number().int().nonnegative().optional().meta({ description: "(beyond the contract) input size" }),
   url: z.string().optional().meta({ description: "where it was fetched (crawl)" }),
   fetchedAt: z.string().optional().meta({ description: "when it was fetched (ISO 8601)" }),
+  publishedAt: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$/)
+    .optional()
+    .meta({ description: "(beyond the contract) when the document says it was published (a crawler dump's header): an ISO 8601 date, or a local date-time as printed, no time zone guessed" }),
   foundOn: z.string().optional().meta({ description: "the listing page that linked it (crawl)" }),
   linkText: z.string().optional().meta({ description: "the text of the link it was found by (crawl)" }),
 });

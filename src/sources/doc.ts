@@ -8,8 +8,8 @@
  * row becomes a table row whose cells are its tab-separated fields — blank cells
  * included, so a row still prints one cell per column. The binary's text keeps no grid
  * positions: a horizontally merged cell is one field, a vertically merged one an empty
- * field in each row below its first. Provenance: table, row, and the cell's index in
- * its row.
+ * field in each row below its first. Provenance (the `doc` origin): table, row, and the
+ * cell's index in its row.
  *
  * One thing the text cannot tell: the paragraphs a row's first cell holds before its
  * last (a label printed one character per line) look like paragraphs before the row.
@@ -90,7 +90,7 @@ export function docLayout(body: string): LayoutLine[] {
     const fields = text.slice(0, -1).split("\t");
     if (pending.length > 0) fields[0] = [...pending, fields[0]].join("\n");
     pending = [];
-    const cells = fields.map((field, col) => ({ text: joinParagraphs(field.split("\n")).replace(/[\u00a0\u2002\u2003]/g, " "), origin: { kind: "html" as const, table, row, col } }));
+    const cells = fields.map((field, col) => ({ text: joinParagraphs(field.split("\n")).replace(/[\u00a0\u2002\u2003]/g, " "), origin: { kind: "doc" as const, table, row, cell: col } }));
     lines.push({ cells, table, isTableRow: true });
     row++;
     afterRow = true;
@@ -111,5 +111,5 @@ export async function readDoc(bytes: Uint8Array, word: Uint8Array, ctx: SourceCo
   }
   const lines = docLayout(body);
   if (lines.length === 0) throw new PipelineError("INPUT_EMPTY", "the Word document has no text", { input: ctx.name });
-  return { layout: { kind: "flow", lines, hints: {} }, mediaType: DOC_MEDIA_TYPE, textSource: "text", pages: null, encoding: null };
+  return { layout: { kind: "flow", lines, hints: {} }, mediaType: DOC_MEDIA_TYPE, textSource: "doc", pages: null, encoding: null };
 }

@@ -4,7 +4,7 @@
  * becomes grid rows exactly as the HTML backend builds them from <table> — w:gridSpan is
  * a colspan, a w:vMerge run is one cell with a rowspan, w:gridBefore skips grid
  * columns — so the template parsers read both alike. Provenance is by table, row and
- * grid column (the `html` origin: the index of the table among those read as tables, its row, its column).
+ * grid column (the `docx` origin: the index of the table among those read as tables, its row, its column).
  *
  * Read by yauzl (the zip, under the zip-bomb limits) and @xmldom/xmldom (the XML): the
  * grid semantics of w:tbl are mapped here directly, which a DOCX→HTML converter would
@@ -195,7 +195,7 @@ class DocxLayoutBuilder {
         if (cell.vMerge === "restart") {
           while (drafts[r + rowSpan]?.some((c) => c.col === cell.col && c.vMerge === "continue")) rowSpan++;
         }
-        out.push({ text: cell.text, origin: { kind: "html", table: index, row: r, col: cell.col }, col: cell.col, colSpan: cell.colSpan, rowSpan });
+        out.push({ text: cell.text, origin: { kind: "docx", table: index, row: r, col: cell.col }, col: cell.col, colSpan: cell.colSpan, rowSpan });
       }
       if (out.length > 0) this.lines.push({ cells: out, table: index, isTableRow: true });
     });
@@ -224,5 +224,5 @@ export async function readDocx(bytes: Uint8Array, ctx: SourceContext): Promise<S
   const lines = await docxLayout(bytes, ctx.name);
   if (lines.length === 0) throw new PipelineError("INPUT_EMPTY", "the DOCX document has no text", { input: ctx.name });
   // No title hint from docProps/core.xml: Word keeps the title of the file a report was copied from (last year's).
-  return { layout: { kind: "flow", lines, hints: {} }, mediaType: DOCX_MEDIA_TYPE, textSource: "text", pages: null, encoding: null };
+  return { layout: { kind: "flow", lines, hints: {} }, mediaType: DOCX_MEDIA_TYPE, textSource: "docx", pages: null, encoding: null };
 }

@@ -2,7 +2,7 @@ import { parse } from "parse5";
 import type { LayoutCell, LayoutLine } from "../model/layout.js";
 import type { DecodedText } from "./decode.js";
 import { attr, BLOCK_TAGS, children, descendants, findFirst, isElement, isHidden, isText, type Element, type Node } from "./_internal/dom.js";
-import type { SourceResult } from "./types.js";
+import type { HtmlPicture, SourceResult } from "./types.js";
 
 /** The charset a page declares in its first bytes (<meta charset> or http-equiv Content-Type). */
 export function declaredCharset(bytes: Uint8Array): string | null {
@@ -95,18 +95,38 @@ function cellText(cell: Element): string {
   return out;
 }
 
+/** A CSS pixel width from an <img>'s width attribute or inline style; null when it gives none. */
+function cssWidth(img: Element): number | null {
+  const style = /(?:^|;)\s*width\s*:\s*([\d.]+)px/i.exec(attr(img, "style") ?? "");
+  const value = Number.parseFloat(style?.[1] ?? attr(img, "width") ?? "");
+  return Number.isFinite(value) && value > 0 ? value : null;
+}
+
 class HtmlLayoutBuilder {
   readonly lines: LayoutLine[] = [];
+  /** The <img>s of the report body, where they stand among the lines. */
+  readonly pictures: HtmlPicture[] = [];
   private buffer = "";
   private block = 0;
   private readonly tableIndex: Map<Element, number>;
+  private readonly imageIndex: Map<Element, number>;
 
   constructor(root: Node) {
-    // Tables are numbered in document order over the whole page, so a reviewer can
-    // find one with document.querySelectorAll("table")[n].
+    // Tables and images are numbered in document order over the whole page, so a reviewer
+    // can find one with document.querySelectorAll("table")[n] (or "img").
     this.tableIndex = new Map();
-    let n = 0;
-    for (const node of descendants(root)) if (isElement(node) && node.tagName === "table") this.tableIndex.set(node, n++);
+    this.imageIndex = new Map();
+    for (const node of descendants(root)) {
+      if (isElement(node) && node.tagName === "table") this.tableIndex.set(node, this.tableIndex.size);
+      if (isElement(node) && node.tagName === "img") this.imageIndex.set(node, this.imageIndex.size);
+    }
+  }
+
+  private picture(img: Element): void {
+    const src = (attr(img, "src") ?? attr(img, "data-src") ?? "").trim();
+    if (!src) return;
+    this.flush();
+    this.pictures.push({ image: this.imageIndex.get(img) ?? 0, src, cssWidth: cssWidth(img), line: this.lines.length });
   }
 
   private flush(): void {
@@ -122,6 +142,10 @@ class HtmlLayoutBuilder {
       return;
     }
     if (!isElement(node) || isHidden(node)) return;
+    if (node.tagName === "img") {
+      this.picture(node);
+      return;
+    }
     if (node.tagName === "table" && !tableRows(node).some((tr) => [...descendants(tr)].some((d) => isElement(d) && d.tagName === "table"))) {
       this.flush();
       this.table(node);
@@ -176,21 +200,22 @@ function titleHint(doc: Node): string | undefined {
   return undefined;
 }
 
-export function htmlToLayout(html: string): { lines: LayoutLine[]; title: string | undefined } {
+export function htmlToLayout(html: string): { lines: LayoutLine[]; title: string | undefined; pictures: HtmlPicture[] } {
   const doc = parse(html);
   const body = findFirst(doc, "body");
   const builder = new HtmlLayoutBuilder(doc);
   if (body) builder.walk(mainContent(body));
-  return { lines: builder.lines, title: titleHint(doc) };
+  return { lines: builder.lines, title: titleHint(doc), pictures: builder.pictures };
 }
 
 export function readHtml({ text, encoding }: DecodedText): SourceResult {
-  const { lines, title } = htmlToLayout(text);
+  const { lines, title, pictures } = htmlToLayout(text);
   return {
     layout: { kind: "flow", lines, hints: { title } },
     mediaType: "text/html",
     textSource: "html",
     pages: null,
     encoding,
+    ...(pictures.length > 0 ? { pictures } : {}),
   };
 }

@@ -8,7 +8,8 @@
  * tables are rebuilt by the same code. A page that holds images and no text is a scan:
  * its image is read by OCR.
  *
- * OFD lengths are millimetres with a top-left origin; they are converted to points.
+ * OFD lengths are millimetres with a top-left origin; they are converted to points, and
+ * provenance boxes stay in points (the `ofd` origin, page and box).
  */
 import { PipelineError } from "../errors.js";
 import type { Ruling } from "../layout/grid.js";
@@ -278,6 +279,11 @@ async function readOfdDocument(bytes: Uint8Array, input: string): Promise<{ doc:
   }
 }
 
+/** A line built by the PDF line builder or OCR, its cells' `pdf` origins named as the OFD's (same page and box, in points). */
+function asOfdOrigins(line: LayoutLine): LayoutLine {
+  return { ...line, cells: line.cells.map((c) => (c.origin.kind === "pdf" ? { ...c, origin: { kind: "ofd", page: c.origin.page, box: c.origin.box } } : c)) };
+}
+
 /** The image-only pages read by OCR (their largest image, at the resolution it is printed at). */
 async function ocrPages(pages: OfdPage[], doc: OfdDocument, zip: ZipParts, ctx: SourceContext) {
   const [{ imagePages }, { ocrImages }] = await Promise.all([import("./ocr/page-image.js"), import("./ocr/index.js")]);
@@ -325,14 +331,13 @@ export async function readOfd(bytes: Uint8Array, ctx: SourceContext): Promise<So
       ocrLines = ocr.lines;
       issues.push(...ocr.issues);
     }
-    const lines = [...linesFromFragments(textPages), ...ocrLines].sort((a, b) => (a.page ?? 0) - (b.page ?? 0));
+    const lines = [...linesFromFragments(textPages), ...ocrLines].sort((a, b) => (a.page ?? 0) - (b.page ?? 0)).map(asOfdOrigins);
     const ocrUsed = scanned.length > 0 && ctx.ocr.mode !== "never";
     return {
       // No title hint from DocInfo: converters fill it from a file name, or with the title of the file a report was copied from.
       layout: { kind: "positioned", lines, hints: {} },
       mediaType: OFD_MEDIA_TYPE,
-      // Until the record names OFD text on its own, its text objects count as a text layer, as a PDF's do.
-      textSource: !ocrUsed ? "pdf-text" : textPages.length === 0 ? "ocr" : "mixed",
+      textSource: !ocrUsed ? "ofd" : textPages.length === 0 ? "ocr" : "mixed",
       pages: doc.pages.length,
       encoding: null,
       issues,

@@ -12,6 +12,29 @@ export interface SourceResult {
   encoding: string | null;
   /** What the source met that the record should say (pages OCR could not read …). */
   issues?: Issue[];
+  /** Where the document says it comes from (a crawler dump's header): `source.url` and `publishedAt` unless a crawl set them. */
+  origin?: SourceOrigin;
+  /** HTML: the <img>s of the report body, read by OCR when the page's tables are missing (html-images.ts). */
+  pictures?: HtmlPicture[];
+}
+
+/** An <img> of an HTML report body. */
+export interface HtmlPicture {
+  /** 0-based index among the document's <img>s (document.querySelectorAll("img")[n]). */
+  image: number;
+  /** As the page writes it: a relative path, a URL, a data: URL. */
+  src: string;
+  /** The width the page shows it at, in CSS px (width attribute or style), if it says. */
+  cssWidth: number | null;
+  /** Index of the layout line it stands before. */
+  line: number;
+}
+
+export interface SourceOrigin {
+  /** An http(s) URL. */
+  url?: string;
+  /** ISO 8601: a date, or a local date-time as printed (no zone is guessed). */
+  publishedAt?: string;
 }
 
 export interface OcrSettings {

@@ -5,7 +5,7 @@
  *            the URLs its NOTES.md gives (absent, null, without the shared corpus);
  *   trs      a TRS WCM-style county site made from the project's own fixture reports
  *            (scripts/fixtures/site.ts): home → 政务公开 → 政府信息公开年报, 25 reports over 3
- *            listing pages, PDF and DOCX attachments, a GBK page, a notice, robots.txt with
+ *            listing pages, PDF, DOCX and .xls attachments, a GBK page, a notice, robots.txt with
  *            a Disallow and a Crawl-delay;
  *   faults   a listing of report-like links, each answered by a fault: 404, 500 then 200,
  *            429 then 200, a slow body, a redirect loop, redirects to 10.0.0.1, to
@@ -80,6 +80,17 @@ export interface ExpectedReport {
   organ: string | null;
   /** The truth record (shape of ../shared/corpus/*.truth.json): score `extractReport` of `bytes` against it. */
   truth?: Record<string, unknown>;
+  /** The pictures a page shows its tables as (URLs): reading it needs them (`pictureFetcher`). */
+  pictures?: string[];
+}
+
+/** Fetches a page's pictures from the fixture site, as extractReport's `pictures` (for reading a served page as the crawl does). */
+export function pictureFetcher(pageUrl: string): (src: string) => Promise<Uint8Array> {
+  return async (src) => {
+    const res = await fetch(new URL(src, pageUrl));
+    if (!res.ok) throw new Error(`${src}: HTTP ${res.status}`);
+    return new Uint8Array(await res.arrayBuffer());
+  };
 }
 
 export interface PingtanSite {
@@ -108,14 +119,14 @@ export interface TrsSiteInfo {
   listing: string;
   /** All three listing pages, in order. */
   listings: string[];
-  /** The 24 reports a crawl extracts: 20 UTF-8 report pages, 1 GBK report page, 3 PDF attachments. */
+  /** The 24 reports a crawl extracts: 19 UTF-8 report pages (one with table 四 as a picture), 1 GBK report page, 3 PDF attachments, a DOCX attachment. */
   reports: ExpectedReport[];
   /** The listing entries that are notices, not reports: NOT_A_REPORT. */
   notices: string[];
-  /** The DOCX attachment (the 25th report): UNSUPPORTED_FORMAT until the extractor reads DOCX. */
+  /** The .xls attachment (the 25th report): UNSUPPORTED_FORMAT, the extractor reads no spreadsheets. */
   unsupported: ExpectedReport[];
   /**
-   * Report pages whose report is an attachment (3 PDF, 1 DOCX): the page itself has the
+   * Report pages whose report is an attachment (3 PDF, a DOCX, an .xls): the page itself has the
    * report's title and a two-line intro, no tables (extract reads it as a template-less
    * report: meta.template null, no table).
    */
@@ -223,6 +234,8 @@ const etagOf = (bytes: Uint8Array) => `"${createHash("sha1").update(bytes).diges
 function contentTypeOf(path: string): string {
   if (/\.pdf$/i.test(path)) return "application/pdf";
   if (/\.docx$/i.test(path)) return "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+  if (/\.xls$/i.test(path)) return "application/vnd.ms-excel";
+  if (/\.png$/i.test(path)) return "image/png";
   if (/\.txt$/i.test(path)) return "text/plain; charset=utf-8";
   return "text/html; charset=utf-8";
 }
@@ -532,6 +545,7 @@ export async function startFixtureSites(options: FixtureSiteOptions = {}): Promi
       year: r.year,
       organ: r.organ,
       truth: r.truth,
+      ...(r.pictures ? { pictures: r.pictures.map((p) => `${base}${p}`) } : {}),
     });
     const urls = Object.fromEntries((Object.keys(FAULT_PATHS) as FaultName[]).map((k) => [k, `${faults.base}${FAULT_PATHS[k]}`])) as Record<FaultName, string>;
     const titles = Object.fromEntries((Object.keys(FAULT_PATHS) as FaultName[]).map((k) => [k, faultContent.entries[k].title])) as Record<FaultName, string>;

@@ -1,4 +1,5 @@
 import { basename, extname } from "node:path";
+import { stat } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { createLogger } from "../../log.js";
 import { extractFile } from "../../pipeline.js";
@@ -7,7 +8,7 @@ import { toJson, writeAtomic } from "../output.js";
 
 export const help = `nianbao extract FILE... [options]
 
-Extracts each report (PDF with a text layer, HTML page or text file) into a record.
+Extracts each report (PDF, scan or image, HTML page, Word, WPS or OFD file, text) into a record.
 With one FILE and no --out, the record is printed on stdout; with several, one JSON
 line per record. With --out DIR, each record is written to DIR/<id>.json.
 
@@ -21,6 +22,9 @@ Options:
                        always: OCR every page; never: refuse what needs OCR
       --ocr-dpi N      resolution pages are rendered at for OCR (default 300)
       --ocr-workers N  OCR engines working in parallel (default: one per core)
+      --assets DIR     where a saved HTML page's pictures are, when its tables are
+                       pictures (besides <page>_files/ next to the page; data: URLs
+                       are read from the page itself)
   -v, --verbose        stack traces for errors
 `;
 
@@ -36,6 +40,7 @@ export async function run(argv: string[]): Promise<number> {
       ocr: { type: "string", default: "auto" },
       "ocr-dpi": { type: "string" },
       "ocr-workers": { type: "string" },
+      assets: { type: "string" },
       verbose: { type: "boolean", short: "v", default: false },
     },
   });
@@ -51,13 +56,14 @@ export async function run(argv: string[]): Promise<number> {
     if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw usageError(`--ocr-workers must be a whole number from 1 to 64, got ${values["ocr-workers"]}`);
     process.env.NIANBAO_OCR_WORKERS = String(workers); // read when the pool first starts
   }
+  if (values.assets !== undefined && !(await isDirectory(values.assets))) throw usageError(`--assets must be a directory, got ${values.assets}`);
   const log = createLogger({ cmd: "extract" });
   const compact = values.compact || (positionals.length > 1 && !values.out);
   const outNames = outputNames(positionals);
   let exitCode = 0;
   for (const [i, file] of positionals.entries()) {
     try {
-      const record = await extractFile(file, { provenance: !values["no-provenance"], log, ocr, ...(maxBytes ? { maxBytes } : {}), ...(ocrDpi ? { ocrDpi } : {}) });
+      const record = await extractFile(file, { provenance: !values["no-provenance"], log, ocr, ...(maxBytes ? { maxBytes } : {}), ...(ocrDpi ? { ocrDpi } : {}) }, { assets: values.assets });
       const json = toJson(record, compact);
       if (values.out) {
         const target = await writeAtomic(values.out, outNames[i]!, json);
@@ -86,3 +92,5 @@ function outputNames(files: string[]): string[] {
   const names = files.map((f, i) => (count(stems, stems[i]!) > 1 ? basename(f) : stems[i]!));
   return names.map((n, i) => `${count(names, n) > 1 ? `${n}-${i + 1}` : n}.json`);
 }
+
+const isDirectory = (path: string) => stat(path).then((s) => s.isDirectory(), () => false);
