@@ -10,6 +10,7 @@ export const ISSUE_CODES = {
   TABLE_MISSING: "a template table was not found",
   ROW_MISSING: "a row of a template table was not found",
   UNKNOWN_LABEL: "a table row with numbers whose label matches no template row",
+  ROW_ALONE: "a row of a table without rulings printed its label with no value beside it; its cells are read as blank",
   CELLS_AMBIGUOUS: "the values of a row could not be placed in their columns with certainty; they are left null",
   CELLS_PLACED: "a row printed fewer values than columns; they were placed by position or arithmetic",
   CELL_NOTE: "a cell carried a note beside its number; the leading number is the value",

@@ -14,7 +14,7 @@ import {
 import type { ActiveDisclosure2019, ActiveDisclosure2021 } from "../model/record.js";
 import { cueHits } from "./_shared/align.js";
 import { convertAmount, headerUnit } from "./_shared/codecs.js";
-import { checkStrayNumbers, Collector, numberOf } from "./_shared/collector.js";
+import { flagUnreadCells, Collector, numberOf } from "./_shared/collector.js";
 import { columnAnchors, placeValues } from "./_shared/place.js";
 import type { TableRow, ValueCell } from "./_shared/rows.js";
 import { closestName, compact } from "./_shared/text.js";
@@ -27,9 +27,10 @@ export type ActiveDisclosureResult =
 
 /**
  * Below this OCR confidence a table 二 reading is flagged: the table has no identities,
- * so nothing else would catch a misread digit.
+ * so nothing else would catch a misread digit. Measured over 1,191 OCR'd number cells of
+ * the renderings: the one wrong cell read at 39, 2 % of the right ones below 50.
  */
-const OCR_CONFIDENT = 75;
+const OCR_CONFIDENT = 50;
 
 const ROWS = unionRows("activeDisclosure");
 const KEYS = ROWS.map((r) => r.key);
@@ -104,7 +105,7 @@ export function parseActiveDisclosure(rows: TableRow[], headerText: string, out:
       });
       continue;
     }
-    checkStrayNumbers(out, `activeDisclosure.${rowDef.key}`, row, columns.map((_, i) => placed.cells[i] ?? null));
+    flagUnreadCells(out, `activeDisclosure.${rowDef.key}`, row, columns.map((_, i) => placed.cells[i] ?? null));
     columns.forEach((column, i) => {
       const cell = placed.cells[i] ?? null;
       const path = `activeDisclosure.${rowDef.key}.${column.key}`;

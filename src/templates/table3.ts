@@ -3,7 +3,7 @@ import { columnKeys, OTHER_HANDLING, rowCues, rowKeys, rowNames, TEMPLATE_VERSIO
 import type { Applications } from "../model/record.js";
 import { failedEquations } from "../definition/equations.js";
 import { alignRows, cueHits } from "./_shared/align.js";
-import { checkStrayNumbers, Collector, numberOf } from "./_shared/collector.js";
+import { flagUnreadCells, Collector, numberOf } from "./_shared/collector.js";
 import { columnAnchors, placeValues, rowIdentityGroups } from "./_shared/place.js";
 import type { TableRow, ValueCell } from "./_shared/rows.js";
 import { compact } from "./_shared/text.js";
@@ -116,7 +116,7 @@ export function parseApplications(printed: TableRow[], out: Collector, shape: Te
         actual: row.values.map((v) => v.text).join(" "),
       });
     }
-    checkStrayNumbers(out, `applications.${key}`, row, COLUMNS.map((_, i) => cells[i] ?? null));
+    flagUnreadCells(out, `applications.${key}`, row, COLUMNS.map((_, i) => cells[i] ?? null));
     COLUMNS.forEach((col, i) => {
       const cell = cells[i] ?? null;
       table[key]![col] = numberOf(cell);

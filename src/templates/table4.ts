@@ -1,7 +1,7 @@
 /** Table 四 · 政府信息公开行政复议、行政诉讼情况 → `reviewLitigation`. */
 import { columnKeys, rowKeys, TEMPLATES } from "../definition/index.js";
 import type { ReviewLitigation } from "../model/record.js";
-import { checkStrayNumbers, Collector, numberOf } from "./_shared/collector.js";
+import { flagUnreadCells, Collector, numberOf } from "./_shared/collector.js";
 import { placeValues, rowIdentityGroups } from "./_shared/place.js";
 import type { TableRow, ValueCell } from "./_shared/rows.js";
 import { compact } from "./_shared/text.js";
@@ -50,7 +50,7 @@ export function parseReviewLitigation(rows: TableRow[], out: Collector): ReviewL
       const placed = placeValues(row.values, WIDTH, { groups: GROUP_IDENTITY });
       if (placed.ok) {
         placed.cells.forEach((c, i) => (cells[gi * WIDTH + i] = c));
-        checkStrayNumbers(out, `reviewLitigation.${g}`, row, placed.cells);
+        flagUnreadCells(out, `reviewLitigation.${g}`, row, placed.cells);
       }
       else out.issue("CELLS_AMBIGUOUS", "error", `reviewLitigation.${g}`, `table 四 ${g}: ${placed.reason}; values left null`, { actual: row.values.map((v) => v.text).join(" ") });
     });

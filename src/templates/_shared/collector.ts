@@ -35,9 +35,13 @@ export function strayNumbers(label: string): string[] {
 
 /**
  * A row whose label carries a number while some of its cells stay null: the number may
- * be one of those cells, unread. Named on the row, so no such null is silent.
+ * be one of those cells, unread. Named on the row, so no such null is silent. So is a
+ * row whose cells are blank only because nothing was printed beside its label.
  */
-export function checkStrayNumbers(out: Collector, path: string, row: TableRow, cells: readonly (ValueCell | null)[]): void {
+export function flagUnreadCells(out: Collector, path: string, row: TableRow, cells: readonly (ValueCell | null)[]): void {
+  if (row.alone) {
+    out.issue("ROW_ALONE", "warning", path, `row "${row.label}" printed its label with no value beside it (a table without rulings): its cells are read as blank`);
+  }
   const stray = strayNumbers(row.label);
   if (stray.length === 0 || cells.every((c) => c !== null && c.reading.kind !== "blank")) return;
   out.issue("CELL_UNPARSED", "warning", path, `row "${row.label}": its label carries ${stray.join(", ")}, which no column took; the row's null cells may hold ${stray.length > 1 ? "them" : "it"}`, {

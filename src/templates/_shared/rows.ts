@@ -32,6 +32,11 @@ export interface ValueCell {
 export interface TableRow {
   label: string;
   values: ValueCell[];
+  /**
+   * A borderless table's row that printed its label alone, no value beside it: its cells
+   * are blank by what is absent, not by what is printed (the table parsers say so).
+   */
+  alone?: true;
   /** The label text and the values' provenance point back to these lines. */
   lines: number[];
 }
@@ -222,7 +227,7 @@ function splitNumberRun(cell: LayoutCell): LayoutCell[] {
   return out;
 }
 
-const boxOf = (cell: LayoutCell) => (cell.origin.kind === "pdf" ? cell.origin.box : undefined);
+const boxOf = (cell: LayoutCell) => (cell.origin.kind === "pdf" || cell.origin.kind === "ofd" ? cell.origin.box : undefined);
 
 /**
  * (Returns the lines in the same order; cells moved into another line leave theirs.)
@@ -277,7 +282,7 @@ function joinWrappedCells(lines: LayoutLine[]): LayoutLine[] {
         text: stack.map((s) => s.cell.text).join(""),
         x0: Math.min(...stack.map((s) => s.cell.x0 ?? 0)),
         x1: Math.max(...stack.map((s) => s.cell.x1 ?? 0)),
-        origin: { kind: "pdf", page: out[i]!.page ?? 1, box: [Math.min(...boxes.map((b) => b[0])), boxes[0]![1], Math.max(...boxes.map((b) => b[2])), boxes.at(-1)![3]] },
+        origin: { kind: anchor.cell.origin.kind === "ofd" ? "ofd" : "pdf", page: out[i]!.page ?? 1, box: [Math.min(...boxes.map((b) => b[0])), boxes[0]![1], Math.max(...boxes.map((b) => b[2])), boxes.at(-1)![3]] },
       };
       for (const s of stack) out[s.line]!.cells = out[s.line]!.cells.filter((c) => c !== s.cell);
       const target = out[targetLine]!;
@@ -339,7 +344,7 @@ export function positionedRows(printed: LayoutLine[], indices: number[]): TableR
     line: LayoutLine;
     index: number;
     values: LayoutCell[];
-    labels: { cell: LayoutCell; top: number; bottom: number; index: number }[];
+    labels: { cell: LayoutCell; page: number; top: number; bottom: number; index: number }[];
   }
   const drafts: Draft[] = [];
   const labelOnly: { cell: LayoutCell; line: LayoutLine; index: number }[] = [];
@@ -354,7 +359,7 @@ export function positionedRows(printed: LayoutLine[], indices: number[]): TableR
         line,
         index: indices[n]!,
         values: cells.slice(start),
-        labels: cells.slice(0, start).map((cell) => ({ cell, top: line.top ?? 0, bottom: line.bottom ?? 0, index: indices[n]! })),
+        labels: cells.slice(0, start).map((cell) => ({ cell, page: line.page ?? 0, top: line.top ?? 0, bottom: line.bottom ?? 0, index: indices[n]! })),
       });
     } else {
       for (const cell of cells) labelOnly.push({ cell, line, index: indices[n]! });
@@ -391,13 +396,13 @@ export function positionedRows(printed: LayoutLine[], indices: number[]): TableR
         if (distance <= 0.6 * height && (!best || distance < best.apart)) best = { d, apart: distance };
       }
       if (!best) continue;
-      best.d.labels.push({ cell, top, bottom, index: item.index });
+      best.d.labels.push({ cell, page: line.page ?? 0, top, bottom, index: item.index });
       pending.delete(item);
       grown = true;
     }
   }
-  // Leftover label cells, by line: a line's leftovers make one row (its digits, if any, then
-  // show in the label, where the table parsers flag them).
+  // Leftover label cells, by line: a line's leftovers make one row, printed alone (its
+  // digits, if any, then show in the label, where the table parsers flag them).
   const leftovers = new Map<number, string[]>();
   for (const item of pending) {
     const { cell, line, index } = item;
@@ -413,12 +418,12 @@ export function positionedRows(printed: LayoutLine[], indices: number[]): TableR
         bestDistance = distance;
       }
     }
-    if (best && bestDistance <= height * 4 && !best.labels.some((l) => l.index === best.index && overlapsX(l.cell, cell))) best.labels.push({ cell, top: line.top ?? 0, bottom: line.bottom ?? 0, index });
+    if (best && bestDistance <= height * 4 && !best.labels.some((l) => l.index === best.index && overlapsX(l.cell, cell))) best.labels.push({ cell, page: line.page ?? 0, top: line.top ?? 0, bottom: line.bottom ?? 0, index });
     else if (best) leftovers.set(index, [...(leftovers.get(index) ?? []), cell.text]);
   }
-  const rows = drafts.map((d) => {
+  const rows = drafts.map((d): TableRow => {
     // Columns left to right (group labels first), lines top to bottom within a column.
-    const labels = [...d.labels].sort((a, b) => Math.round((a.cell.x0 ?? 0) / 4) - Math.round((b.cell.x0 ?? 0) / 4) || a.top - b.top);
+    const labels = [...d.labels].sort((a, b) => Math.round((a.cell.x0 ?? 0) / 4) - Math.round((b.cell.x0 ?? 0) / 4) || a.page - b.page || a.top - b.top);
     return {
       label: labels.map((l) => l.cell.text).join(""),
       values: d.values.map((c) => valueCell(c)),
@@ -426,7 +431,7 @@ export function positionedRows(printed: LayoutLine[], indices: number[]): TableR
     };
   });
   // A row whose every cell is blank prints its label alone; it takes its place in line order.
-  for (const [line, texts] of leftovers) rows.push({ label: texts.join(""), values: [], lines: [line] });
+  for (const [line, texts] of leftovers) rows.push({ label: texts.join(""), values: [], lines: [line], alone: true });
   return rows.sort((a, b) => a.lines[0]! - b.lines[0]!);
 }
 
