@@ -112,4 +112,11 @@ describe("signed numbers", () => {
     for (const text of ["－18", "-18"]) expect(shapeOf(printed(text))).toMatchObject({ digits: 2, negative: true });
     expect(shapeOf(printed("18"))).toMatchObject({ digits: 2, negative: false });
   });
+
+  // A reading that drops the point ("12.6" read as 126, by every reader, on a 200-dpi scan) is then unsure.
+  it("sees the decimal point of 12.6, and none in 126 or in the thousands comma of 1,234", () => {
+    expect(shapeOf(printed("12.6"))).toMatchObject({ digits: 3, point: true });
+    expect(shapeOf(printed("126"))).toMatchObject({ digits: 3, point: false });
+    expect(shapeOf(printed("1,234"))).toMatchObject({ digits: 4, point: false });
+  });
 });

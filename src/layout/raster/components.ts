@@ -70,6 +70,11 @@ export interface NumberShape {
   height: number;
   /** A minus sign (-, −, －) before the digits. */
   negative: boolean;
+  /**
+   * A decimal point between the digits: a small round mark whose bottom sits on the digits'
+   * baseline (a thousands comma hangs below it). A reading without a point is then wrong.
+   */
+  point: boolean;
 }
 
 /**
@@ -92,7 +97,18 @@ export function numberShape(marks: Component[], image?: Raster, threshold = 128)
   // Characters printed one above the other (a vertical header 结/果/维/持) merge into one
   // narrow, tall glyph; blank rows inside it give them away. A digit has none.
   if (image && digits.some((g) => hasBlankBand(image, g, threshold))) return null;
-  return { digits: digits.length, height, negative: isMinus(all[0]!, digits) };
+  return { digits: digits.length, height, negative: isMinus(all[0]!, digits), point: hasPoint(all, digits, height) };
+}
+
+/** Whether a small round mark between the first and the last digit sits on their baseline (see NumberShape.point). */
+function hasPoint(all: Component[], digits: Component[], height: number): boolean {
+  const bottom = Math.max(...digits.map((d) => d.y1));
+  const [first, last] = [digits[0]!, digits.at(-1)!];
+  return all.some((m) => {
+    if (digits.includes(m) || m.x0 <= first.x1 || m.x1 >= last.x0) return false;
+    const [w, h] = [m.x1 - m.x0 + 1, m.y1 - m.y0 + 1];
+    return h <= height * 0.3 && w <= 2 * h && h <= 2 * w && Math.abs(m.y1 - bottom) <= Math.max(1, height * 0.12);
+  });
 }
 
 /**

@@ -23,6 +23,7 @@ import {
   readText,
   signed,
   tidyNumber,
+  UNAGREED,
   type CellReading,
   type CleanCell,
 } from "./cells.js";
@@ -105,11 +106,13 @@ async function settleNumber(cell: CleanCell & { shape: { digits: number } }, pas
   const readings: CellReading[] = [];
   if (!pass.straddles && pass.symbols > 0) readings.push({ text: tidyNumber(pass.text), confidence: pass.confidence });
   if (strip) readings.push(strip);
-  const fitting = readings.filter((r) => isNumberText(r.text) && digitCount(r.text) === cell.shape.digits);
+  const fitting = readings.filter((r) => isNumberText(r.text) && digitCount(r.text) === cell.shape.digits && r.text.includes(".") === cell.shape.point);
   const done = agreed(fitting);
   if (done) return done;
   ctx.reread.count++;
-  return readDigits(cell, cell.shape.digits, ctx.pool, ctx.dpi, readings);
+  const again = await readDigits(cell, cell.shape.digits, ctx.pool, ctx.dpi, readings);
+  // The ink shows a decimal point the reading lacks ("12.6" read as 126 by every reader): unsure.
+  return again && again.text.includes(".") !== cell.shape.point ? { ...again, confidence: Math.min(again.confidence, UNAGREED) } : again;
 }
 
 /** A cell's text: the pass's when sure, else read again on its own. */
