@@ -159,7 +159,7 @@ describe("codebook", () => {
 
 describe("issues naming a cell", () => {
   const issue = (code: string, path: string | null, severity: "error" | "warning" | "info" = "error") => ({ code, severity, path, message: "" }) as never;
-  it("are the cell's own, its row's, and the identities of its row or column — not its table's", () => {
+  it("are the cell's own, its row's, the identities of its row or column, and its table's when the table was not read", () => {
     const cell = "applications.granted.naturalPerson";
     expect(issuesNaming(cell, [issue("CELL_UNPARSED", cell, "warning")])).toHaveLength(1);
     expect(issuesNaming(cell, [issue("CELLS_AMBIGUOUS", "applications.granted")])).toHaveLength(1);
@@ -167,7 +167,11 @@ describe("issues naming a cell", () => {
     expect(issuesNaming(cell, [issue("IDENTITY_OUTCOMES", "applications.totalProcessed.naturalPerson")])).toHaveLength(1);
     expect(issuesNaming(cell, [issue("IDENTITY_OUTCOMES", "applications.totalProcessed.total")])).toHaveLength(0);
     expect(issuesNaming(cell, [issue("IDENTITY_ROW_TOTAL", "applications.partiallyGranted.total")])).toHaveLength(0);
-    expect(issuesNaming(cell, [issue("CELLS_PLACED", "applications", "warning")])).toHaveLength(0);
+    // A table-level issue names no cell, unless it says the table was not read or was placed as one block.
+    expect(issuesNaming(cell, [issue("UNKNOWN_LABEL", "applications", "warning")])).toHaveLength(0);
+    expect(issuesNaming(cell, [issue("TEMPLATE_UNDECIDED", "applications", "warning")])).toHaveLength(0);
+    expect(issuesNaming(cell, [issue("TABLE_MISSING", "applications")])).toHaveLength(1);
+    expect(issuesNaming("reviewLitigation.review.upheld", [issue("CELLS_PLACED", "reviewLitigation", "warning")])).toHaveLength(1);
     expect(issuesNaming(cell, [issue("CELL_NOTE", cell, "info")])).toHaveLength(0);
     expect(issuesNaming("reviewLitigation.review.upheld", [issue("IDENTITY_REVIEW_TOTAL", "reviewLitigation.review.total")])).toHaveLength(1);
   });

@@ -6,12 +6,12 @@
  * by its bytes; bad files refused with a typed error and no stack trace; `ingest` takes
  * a DOCX as one input, alone or inside a zip.
  */
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { deflateRawSync } from "node:zlib";
 import CFB from "cfb";
 import { describe, expect, it } from "vitest";
-import { ERROR_CODES, type ErrorCode } from "../src/errors.js";
+import type { ErrorCode } from "../src/errors.js";
 import { scorePair } from "../src/eval/score.js";
 import { kindOfRecord } from "../src/eval/kinds.js";
 import { extractReport } from "../src/pipeline.js";
@@ -22,7 +22,7 @@ import { reportDocx } from "../scripts/fixtures/docx.js";
 import { truthOf } from "../scripts/fixtures/model.js";
 import { REPORTS } from "../scripts/fixtures/reports.js";
 import { zip } from "../scripts/fixtures/zip.js";
-import { FIXTURES, runCli, tempDir } from "./helpers.js";
+import { expectRefused, FIXTURES, runCli, tempDir } from "./helpers.js";
 
 const work = tempDir("docx-");
 const write = (name: string, bytes: Uint8Array) => (writeFileSync(join(work, name), bytes), join(work, name));
@@ -124,17 +124,7 @@ describe("bad Word files through the CLI", () => {
     { name: "a corrupt OLE file", code: "DOCUMENT_CORRUPT", file: () => write("corrupt.doc", Buffer.concat([encryptedOffice().subarray(0, 512), Buffer.alloc(100, 0xff)])), message: /corrupt\.doc: the OLE compound file/ },
   ];
 
-  it.each(cases.map((c) => [c.name, c] as const))("%s", (_name, c) => {
-    const out = tempDir("docx-bad-");
-    const result = runCli(["extract", "--out", out, c.file()]);
-    expect(result.status).toBe(ERROR_CODES[c.code].exit);
-    const messages = result.stderr.split("\n").filter((l) => l.startsWith("nianbao:"));
-    expect(messages).toHaveLength(1);
-    expect(messages[0]).toMatch(c.message);
-    expect(messages[0]).toContain(`[${c.code}]`);
-    expect(result.stderr).not.toMatch(/\n\s+at /);
-    expect(readdirSync(out)).toEqual([]);
-  });
+  it.each(cases.map((c) => [c.name, c] as const))("%s", (_name, c) => expectRefused(c.file(), c.code, c.message));
 });
 
 describe("ingest's inputs", () => {

@@ -1,11 +1,12 @@
 /** Shared test helpers: paths to the repository, the shared corpus (and skipping without it), a scorer and a CLI runner. */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { ERROR_CODES, type ErrorCode } from "../src/errors.js";
 import { listTruths } from "../src/eval/corpus.js";
 import { summarize, type ScoreSummary } from "../src/eval/score.js";
 
@@ -86,6 +87,23 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
     maxBuffer: 64 * 1024 * 1024,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * `nianbao extract --out DIR FILE` refused a bad file as a user must see it: the error's
+ * exit code, one `nianbao:` line naming the file, the code and what is wrong, no stack
+ * trace, and nothing written.
+ */
+export function expectRefused(file: string, code: ErrorCode, message: RegExp): void {
+  const out = tempDir("refused-");
+  const result = runCli(["extract", "--out", out, file]);
+  expect(result.status).toBe(ERROR_CODES[code].exit);
+  const messages = result.stderr.split("\n").filter((l) => l.startsWith("nianbao:"));
+  expect(messages).toHaveLength(1);
+  expect(messages[0]).toMatch(message);
+  expect(messages[0]).toContain(`[${code}]`);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+  expect(readdirSync(out)).toEqual([]);
 }
 
 /** A port on 127.0.0.1 where nothing listens now (for a server to start on, or to find closed). */

@@ -11,6 +11,24 @@ import type { ChapterDef, ColumnDef, IdentityDef, RowDef, TableCues, TableDef } 
 export const CHAPTER_HEADING = /^(?:附件\d*[:：]?)?第?[一二三四五六七八九十]{1,2}[、.．:：](.{2,30})$/;
 
 /** In the order a report prints them; "appendix" (统计表, 附件) only ends the chapter before it. */
+/**
+ * Chapter titles as reports word them besides the template's own (without ordinals): a
+ * crawler's text dump runs headings into the text, and they are found by their words.
+ */
+export const CHAPTER_TITLE_VARIANTS = [
+  "总体概况",
+  "基本情况",
+  "主动公开政府信息的情况",
+  "收到和处理政府信息公开申请的情况",
+  "政府信息公开行政复议、行政诉讼的情况",
+  "因政府信息公开申请行政复议、提起行政诉讼的情况",
+  "存在问题及改进情况",
+  "存在的主要问题和改进情况",
+  "存在的主要问题及改进措施",
+  "其他需要报告的事项",
+  "其他需要报告的情况",
+] as const;
+
 export const CHAPTERS = [
   { kind: "overview", title: "一、总体情况", cue: /总体情况|概述|总体概况|基本情况/, section: "overview" },
   { kind: "active", title: "二、主动公开政府信息情况", cue: /主动公开(政府)?信息|主动公开情况/ },

@@ -5,14 +5,14 @@
  * identities and the OCR repair's constraints (validate/) and the codebook all read
  * the template from here and nowhere else.
  */
-import { CHAPTER_HEADING, CHAPTERS, OTHER_HANDLING } from "./common.js";
+import { CHAPTER_HEADING, CHAPTER_TITLE_VARIANTS, CHAPTERS, OTHER_HANDLING } from "./common.js";
 import type { AmountUnit, ChapterKind, ColumnDef, RowDef, TableDef, TableKey, TemplateDef, TemplateVersion } from "./types.js";
 import { TEMPLATE_2019 } from "./v2019.js";
 import { TEMPLATE_2021 } from "./v2021.js";
 
 export * from "./types.js";
 export { TEMPLATE_2019, TEMPLATE_2021 };
-export { CHAPTER_HEADING, CHAPTERS };
+export { CHAPTER_HEADING, CHAPTER_TITLE_VARIANTS, CHAPTERS };
 /** The label of table 三's （六） group, whose rows differ between the versions. */
 export { OTHER_HANDLING };
 

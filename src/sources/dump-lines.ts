@@ -10,23 +10,10 @@
  * Lines break only inside a table (from its header to the next chapter heading), so
  * the figures of the narrative ("全县制发规范性文件7件") never read as table rows.
  */
-import { CHAPTERS } from "../definition/index.js";
+import { CHAPTER_TITLE_VARIANTS, CHAPTERS, TEMPLATES } from "../definition/index.js";
 
 /** A chapter's title as reports word it, without its ordinal (both template texts and common variants). */
-const CHAPTER_TITLES = [
-  ...CHAPTERS.flatMap((c) => (c.title ? [c.title.replace(/^[一二三四五六七八九十]+、/, "")] : [])),
-  "总体概况",
-  "基本情况",
-  "主动公开政府信息的情况",
-  "收到和处理政府信息公开申请的情况",
-  "政府信息公开行政复议、行政诉讼的情况",
-  "因政府信息公开申请行政复议、提起行政诉讼的情况",
-  "存在问题及改进情况",
-  "存在的主要问题和改进情况",
-  "存在的主要问题及改进措施",
-  "其他需要报告的事项",
-  "其他需要报告的情况",
-];
+const CHAPTER_TITLES = [...CHAPTERS.flatMap((c) => (c.title ? [c.title.replace(/^[一二三四五六七八九十]+、/, "")] : [])), ...CHAPTER_TITLE_VARIANTS];
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -37,7 +24,12 @@ const HEADING = new RegExp(`[一二三四五六七八九十][、.．]\\s*(?:${[.
  * Where each table's text starts: its header, as a flattened table prints it. Table 四's
  * is its two group headers run together — the narrative above it says 行政复议 too.
  */
-const TABLE_STARTS = [/第二十条|信息内容/, /申请人情况|本年新收政府信息公开申请数量/, /行政复议\s*行政诉讼|结果维持\s*结果纠正/];
+const TABLE_STARTS = ((t) => {
+  const review = t.reviewLitigation;
+  const [first, second] = review.columns ?? [];
+  const groups = `${escape(review.rows[0]!.label)}\\s*${escape(review.rows[1]!.groups?.[0] ?? "")}`;
+  return [t.activeDisclosure.cues.start, t.applications.cues.start, new RegExp(`${groups}|${escape(first!.label)}\\s*${escape(second!.label)}`)];
+})(TEMPLATES["2021"].tables);
 
 /**
  * The end of each run of value digits that a label follows (a row ends there). Digits

@@ -1,3 +1,4 @@
+import { TABLE_KEYS, TEMPLATES } from "../definition/index.js";
 import { PipelineError } from "../errors.js";
 import { linesFromFragments, type Fragment, type PageFragments } from "../layout/pdf-lines.js";
 import { vectorRulings, type Matrix, type PdfOps } from "../layout/pdf-rulings.js";
@@ -9,8 +10,13 @@ import type { PageImage } from "./ocr/index.js";
 import { judgeTextLayer } from "./ocr/text-layer.js";
 import type { SourceContext, SourceResult } from "./types.js";
 
-/** Words of the template tables' labels and headers. */
-const TABLE_WORDS = /信息内容|本年|行政许可|行政处罚|行政强制|事业性收费|结果维持|结果纠正|尚未审结|总计|申请人|予以公开/;
+/** Words a template table prints: its row cues (行政处罚, 予以公开, …) and table 四's column labels (结果维持, …). */
+const TABLE_WORDS = new RegExp(
+  TABLE_KEYS.flatMap((key) => {
+    const table = TEMPLATES["2021"].tables[key];
+    return [...table.rows.map((r) => r.cue.source), ...(key === "reviewLitigation" ? (table.columns ?? []).map((c) => c.label) : [])];
+  }).join("|"),
+);
 
 /**
  * Whether a page prints what a template table holds: a few bare numbers, or one beside

@@ -37,6 +37,16 @@ export interface ZipParts {
 const corrupt = (input: string, detail: string, cause?: unknown) => new PipelineError("DOCUMENT_CORRUPT", `the ${detail}`, { input, cause });
 
 /** Opens a zip held in memory; a file that is not a readable zip is DOCUMENT_CORRUPT (`what` names the format in messages). */
+/** The next entry of a zip opened with lazyEntries, or null at its end. */
+function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | null> {
+  return new Promise<yauzl.Entry | null>((ok, fail) => {
+    zip.once("entry", ok);
+    zip.once("end", () => ok(null));
+    zip.once("error", fail);
+    zip.readEntry();
+  });
+}
+
 export async function openZip(bytes: Uint8Array, input: string, what: string, limits: ZipLimits = DOCUMENT_ZIP_LIMITS): Promise<ZipParts> {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let zip: yauzl.ZipFile;
@@ -48,12 +58,7 @@ export async function openZip(bytes: Uint8Array, input: string, what: string, li
   const entries = new Map<string, yauzl.Entry>();
   try {
     for (;;) {
-      const entry = await new Promise<yauzl.Entry | null>((ok, fail) => {
-        zip.once("entry", ok);
-        zip.once("end", () => ok(null));
-        zip.once("error", fail);
-        zip.readEntry();
-      });
+      const entry = await nextEntry(zip);
       if (!entry) break;
       if (entries.size >= limits.maxEntries) throw new PipelineError("ZIP_BOMB", `the ${what} file holds more than ${limits.maxEntries} parts`, { input });
       if (!entry.fileName.endsWith("/")) entries.set(entry.fileName.replace(/^\/+/, ""), entry);
