@@ -24,7 +24,7 @@ export const ISSUE_CODES = {
   SCHEMA_VIOLATION: "a value breaks the record schema (e.g. a negative count)",
   OCR_FAILED: "a page could not be read by OCR (time cap, engine error); its content is missing",
   OCR_SKIPPED: "a page has no usable text layer and OCR is turned off; its content is missing",
-  OCR_UNCERTAIN: "an OCR reading its reader was not confident of, in a table whose identities cannot check it (table 二)",
+  OCR_UNCERTAIN: "an OCR reading its reader was not confident of (below 50): nothing but the identities, where they can be checked, vouches for it",
   OCR_REPAIRED: "an OCR reading was replaced by the unique alternative that makes every identity hold",
   META_MISSING: "title, organ or year could not be read",
   YEAR_MISMATCH: "the statistics period and the title name different years",

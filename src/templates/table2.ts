@@ -25,12 +25,6 @@ export type ActiveDisclosureResult =
   /** The table prints nothing that tells its version: its values are not placed. */
   | { version: null; printed: string };
 
-/**
- * Below this OCR confidence a table 二 reading is flagged: the table has no identities,
- * so nothing else would catch a misread digit. Measured over 1,191 OCR'd number cells of
- * the renderings: the one wrong cell read at 39, 2 % of the right ones below 50.
- */
-const OCR_CONFIDENT = 50;
 
 const ROWS = unionRows("activeDisclosure");
 const KEYS = ROWS.map((r) => r.key);
@@ -110,9 +104,6 @@ export function parseActiveDisclosure(rows: TableRow[], headerText: string, out:
       const cell = placed.cells[i] ?? null;
       const path = `activeDisclosure.${rowDef.key}.${column.key}`;
       out.cell(path, cell);
-      if (cell?.confidence !== undefined && cell.confidence < OCR_CONFIDENT && cell.reading.kind !== "text") {
-        out.issue("OCR_UNCERTAIN", "warning", path, `OCR read "${cell.text}" with confidence ${Math.round(cell.confidence)}; no identity checks table 二`, { actual: cell.text });
-      }
       record[column.key] = fieldValue(column, cell, header, path, out);
     });
   }
