@@ -9,6 +9,7 @@ import { open as openFile, readdir, stat } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
 import yauzl from "yauzl";
+import { nextEntry, readEntry } from "../sources/_internal/zip-entries.js";
 import { zipDocumentFormat, zipEntryNames } from "../sources/detect.js";
 import type { ReportOrigin } from "../pipeline.js";
 
@@ -105,12 +106,7 @@ async function* zipEntries(path: string, limits: InputLimits): AsyncGenerator<In
   let count = 0;
   try {
     for (;;) {
-      const entry = await new Promise<yauzl.Entry | null>((ok, fail) => {
-        zip.once("entry", ok);
-        zip.once("end", () => ok(null));
-        zip.once("error", fail);
-        zip.readEntry();
-      });
+      const entry = await nextEntry(zip);
       if (!entry) return;
       const fileName = entryName(entry);
       const name = `${archive}!${fileName}`;
@@ -137,21 +133,7 @@ async function* zipEntries(path: string, limits: InputLimits): AsyncGenerator<In
         return;
       }
       try {
-        const bytes = await new Promise<Buffer>((ok, fail) =>
-          zip.openReadStream(entry, (e, stream) => {
-            if (e) return fail(e);
-            const chunks: Buffer[] = [];
-            let size = 0;
-            stream.on("data", (c: Buffer) => {
-              size += c.length;
-              // The header may lie; the bytes do not.
-              if (size > limits.maxBytes) stream.destroy(new Error(`more than ${limits.maxBytes} bytes`));
-              else chunks.push(c);
-            });
-            stream.on("end", () => ok(Buffer.concat(chunks)));
-            stream.on("error", fail);
-          }),
-        );
+        const bytes = await readEntry(zip, entry, limits.maxBytes, () => new Error(`more than ${limits.maxBytes} bytes`));
         yield { name, bytes };
       } catch (error) {
         yield { name, reason: `unreadable entry: ${error instanceof Error ? error.message : String(error)}` };

@@ -8,6 +8,7 @@
 import yauzl from "yauzl";
 import { PipelineError } from "../../errors.js";
 import { DEFAULT_LIMITS } from "../../queue/inputs.js";
+import { nextEntry, readEntry } from "../_internal/zip-entries.js";
 
 export interface ZipLimits {
   /** Most bytes one part may inflate to, and all parts read together. */
@@ -37,16 +38,6 @@ export interface ZipParts {
 const corrupt = (input: string, detail: string, cause?: unknown) => new PipelineError("DOCUMENT_CORRUPT", `the ${detail}`, { input, cause });
 
 /** Opens a zip held in memory; a file that is not a readable zip is DOCUMENT_CORRUPT (`what` names the format in messages). */
-/** The next entry of a zip opened with lazyEntries, or null at its end. */
-function nextEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | null> {
-  return new Promise<yauzl.Entry | null>((ok, fail) => {
-    zip.once("entry", ok);
-    zip.once("end", () => ok(null));
-    zip.once("error", fail);
-    zip.readEntry();
-  });
-}
-
 export async function openZip(bytes: Uint8Array, input: string, what: string, limits: ZipLimits = DOCUMENT_ZIP_LIMITS): Promise<ZipParts> {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let zip: yauzl.ZipFile;
@@ -78,21 +69,9 @@ export async function openZip(bytes: Uint8Array, input: string, what: string, li
     if (entry.uncompressedSize > RATIO_FLOOR && entry.uncompressedSize / Math.max(1, entry.compressedSize) > limits.maxRatio) {
       throw new PipelineError("ZIP_BOMB", `the ${what} file's part ${name} has a compression ratio of ${Math.round(entry.uncompressedSize / Math.max(1, entry.compressedSize))}:1: a zip bomb`, { input });
     }
-    const bytes = await new Promise<Buffer>((ok, fail) =>
-      zip.openReadStream(entry, (e, stream) => {
-        if (e) return fail(e);
-        const chunks: Buffer[] = [];
-        let size = 0;
-        stream.on("data", (c: Buffer) => {
-          size += c.length;
-          // The header may lie; the bytes do not.
-          if (size > limits.maxBytes || inflated + size > limits.maxBytes) stream.destroy(new PipelineError("ZIP_BOMB", `the ${what} file's parts unpack to more than ${limits.maxBytes} bytes`, { input }));
-          else chunks.push(c);
-        });
-        stream.on("end", () => ok(Buffer.concat(chunks)));
-        stream.on("error", fail);
-      }),
-    ).catch((error: unknown) => {
+    // The limit holds for all parts together: this part may take what is left of it.
+    const tooBig = () => new PipelineError("ZIP_BOMB", `the ${what} file's parts unpack to more than ${limits.maxBytes} bytes`, { input });
+    const bytes = await readEntry(zip, entry, limits.maxBytes - inflated, tooBig).catch((error: unknown) => {
       if (error instanceof PipelineError) throw error;
       throw corrupt(input, `${what} file's part ${name} cannot be unpacked (${error instanceof Error ? error.message : String(error)})`, error);
     });
