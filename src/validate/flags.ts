@@ -18,13 +18,14 @@ import type { Issue } from "../model/issue.js";
 const WHOLE_TABLE = new Set<string>(["TABLE_MISSING", "TEMPLATE_UNDECIDED", "CELLS_AMBIGUOUS", "CELLS_PLACED"]);
 const namesWholeTable = (i: Issue) => WHOLE_TABLE.has(i.code) && (i.severity === "error" || i.code !== "TEMPLATE_UNDECIDED");
 
-function identityOf(code: string, table: string, templates: Templates): IdentityDef | undefined {
-  for (const v of TEMPLATE_VERSIONS) {
-    const def = Object.values(templates[v].tables).find((t) => t.key === table);
-    const found = def?.identities.find((k) => k.code === code);
-    if (found) return found;
-  }
-  return undefined;
+/**
+ * The identities of that code on that table in every template version. An issue does not
+ * say its record's version, and the versions' identities differ in their terms (2021's
+ * outcome rows end in 3.其他, 2019's do not): a cell is named when it is a term of any.
+ * Rows unique to a version appear only in records of that version, so the union adds nothing.
+ */
+function identitiesOf(code: string, table: string, templates: Templates): IdentityDef[] {
+  return TEMPLATE_VERSIONS.flatMap((v) => Object.values(templates[v].tables).filter((t) => t.key === table).flatMap((t) => t.identities.filter((k) => k.code === code)));
 }
 
 /** Whether issue `i` (a warning or an error) names the cell `table.row.col`. */
@@ -34,10 +35,10 @@ function names(i: Issue, path: string, table: string, row: string, col: string, 
   if (i.path === table) return namesWholeTable(i);
   const [itable, irow, icol] = i.path.split(".");
   if (itable !== table) return false;
-  const identity = identityOf(i.code, table, templates);
-  if (!identity) return false;
-  const terms = [...identity.parts, ...identity.totals];
-  return identity.each === "row" ? irow === row && terms.includes(col) : icol === col && terms.includes(row);
+  return identitiesOf(i.code, table, templates).some((identity) => {
+    const terms = [...identity.parts, ...identity.totals];
+    return identity.each === "row" ? irow === row && terms.includes(col) : icol === col && terms.includes(row);
+  });
 }
 
 /** The issues (warnings and errors) that name the cell at `path` (`applications.granted.total`). */
