@@ -62,6 +62,14 @@ describeCorpus("text variants of the seed", () => {
     });
   });
 
+  it("table 四 as one run whose first value is glued to a stray mark: the null cells it may belong to are named", async () => {
+    // An OCR line "。1 1 0 0 2 …": the first token is taken for the row's label, 14 values remain.
+    const r = await extract(seed.replace("0 0 0 0 0 0 0 0 0 0 0 0 0 0 0", "。1 1 0 0 2 4 0 0 1 5 1 0 1 0 2"));
+    const nulls = Object.entries(r.reviewLitigation ?? {}).flatMap(([g, cols]) => Object.entries(cols as Record<string, number | null>).filter(([, v]) => v === null).map(([c]) => `reviewLitigation.${g}.${c}`));
+    expect(nulls.length).toBeGreaterThan(0);
+    for (const path of nulls) expect(r.issues).toContainEqual(expect.objectContaining({ code: "CELL_UNPARSED", path, actual: "1" }));
+  });
+
   it("table 三 cells glued together are split by the row identity when the split is unique", async () => {
     const variant = seed.replace(ROW, (_m, label: string, nums: string) => `${label}${nums.replace(/\s+/g, "")}`);
     const r = await extract(variant);

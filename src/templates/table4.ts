@@ -1,7 +1,7 @@
 /** Table 四 · 政府信息公开行政复议、行政诉讼情况 → `reviewLitigation`. */
 import { columnKeys, rowKeys, TEMPLATES } from "../definition/index.js";
 import type { ReviewLitigation } from "../model/record.js";
-import { flagUnreadCells, Collector, numberOf } from "./_shared/collector.js";
+import { flagUnreadCells, flagUnreadInBlock, Collector, numberOf } from "./_shared/collector.js";
 import { placeValues, rowIdentityGroups } from "./_shared/place.js";
 import type { TableRow, ValueCell } from "./_shared/rows.js";
 import { compact } from "./_shared/text.js";
@@ -60,6 +60,8 @@ export function parseReviewLitigation(rows: TableRow[], out: Collector): ReviewL
     const placed = placeValues(values, GROUPS.length * WIDTH, { groups: ROW_IDENTITIES });
     if (placed.ok) {
       placed.cells.forEach((c, i) => (cells[i] = c));
+      const paths = GROUPS.flatMap((g) => COLUMNS.map((col) => `reviewLitigation.${g}.${col}`));
+      for (const row of dataRows) flagUnreadInBlock(out, paths, row, placed.cells);
       if (placed.how === "identity" || placed.how === "glued") {
         out.issue("CELLS_PLACED", "warning", "reviewLitigation", `table 四 printed ${values.length} values for ${GROUPS.length * WIDTH} columns; placed by the group totals, the only placement that fits`, {
           actual: values.map((v) => v.text).join(" "),

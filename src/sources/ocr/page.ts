@@ -16,6 +16,7 @@ import { components, numberShape } from "../../layout/raster/components.js";
 import { crop, downscale, inkCount, otsuThreshold, rotate, toPgm, type Raster } from "../../layout/raster/raster.js";
 import { eraseRulings, findRulings, gridRulings } from "../../layout/raster/rulings.js";
 import type { OcrPool } from "../_internal/tesseract.js";
+import { settleLooseNumbers } from "./loose-numbers.js";
 import { readTable } from "./table.js";
 import { passLines, positionedLines, type OcrWord } from "./words.js";
 
@@ -52,8 +53,9 @@ async function readOutside(erased: Raster, grids: TableGrid[], threshold: number
   // into column blocks and drops its lone digits as noise (pingtan-2023 printed without
   // rulings, scanned at 200 dpi: row 一 of table 三 read with none of its 7 numbers; as one
   // block, all 7, each in its column), and reads narrative text the same.
-  const read = await ctx.pool.recognize({ image: toPgm(downscale(masked, factor)), lang: "chi_sim", psm: 6, dpi: ctx.dpi / factor });
-  const lines = passLines(read, 0, 0, factor);
+  const small = downscale(masked, factor);
+  const read = await ctx.pool.recognize({ image: toPgm(small), lang: "chi_sim", psm: 6, dpi: ctx.dpi / factor });
+  const lines = await settleLooseNumbers(passLines(read, 0, 0, factor), masked, { raster: small, factor }, { pool: ctx.pool, page: ctx.page, dpi: ctx.dpi, threshold });
   for (const word of lines.flatMap((l) => l.words)) word.text = signedWord(word, masked, threshold);
   return positionedLines(lines, { page: ctx.page, dpi: ctx.dpi });
 }

@@ -95,14 +95,14 @@ async function readStrip(cells: CleanCell[], digitHeight: number, ctx: TableCont
 }
 
 /** Every number cell's strip reading, STRIP_CELLS to a line. */
-async function readStrips(cells: CleanCell[], digitHeight: number, ctx: TableContext): Promise<(CellReading | null)[]> {
+export async function readStrips(cells: CleanCell[], digitHeight: number, ctx: TableContext): Promise<(CellReading | null)[]> {
   const chunks: CleanCell[][] = [];
   for (let i = 0; i < cells.length; i += STRIP_CELLS) chunks.push(cells.slice(i, i + STRIP_CELLS));
   return (await Promise.all(chunks.map((chunk) => readStrip(chunk, digitHeight, ctx)))).flat();
 }
 
 /** A number cell: settled when the pass and the strip agree on a number of the ink's digit count, else read on its own. */
-async function settleNumber(cell: CleanCell & { shape: { digits: number } }, pass: PassCell, strip: CellReading | null, ctx: TableContext): Promise<CellReading | null> {
+export async function settleNumber(cell: CleanCell & { shape: { digits: number } }, pass: PassCell, strip: CellReading | null, ctx: TableContext): Promise<CellReading | null> {
   const readings: CellReading[] = [];
   if (!pass.straddles && pass.symbols > 0) readings.push({ text: tidyNumber(pass.text), confidence: pass.confidence });
   if (strip) readings.push(strip);

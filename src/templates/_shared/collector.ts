@@ -60,6 +60,22 @@ export function flagUnreadCells(out: Collector, path: string, row: TableRow, cel
   });
 }
 
+/**
+ * `flagUnreadCells` for a row whose values went into a block of cells (table 四 printed as
+ * one run of 15): a number its label carries may be any null cell of the block, so each
+ * null cell is named.
+ */
+export function flagUnreadInBlock(out: Collector, paths: readonly string[], row: TableRow, cells: readonly (ValueCell | null)[]): void {
+  const stray = strayNumbers(row.label);
+  if (stray.length === 0) return;
+  cells.forEach((cell, i) => {
+    if (cell !== null && cell.reading.kind !== "blank") return;
+    out.issue("CELL_UNPARSED", "warning", paths[i]!, `row "${row.label}": its label carries ${stray.join(", ")}, which no column took; this null cell may hold ${stray.length > 1 ? "one of them" : "it"}`, {
+      actual: stray.join(" "),
+    });
+  });
+}
+
 /** The number a placed cell holds, or null for a blank. */
 export function numberOf(cell: ValueCell | null): number | null {
   return cell?.reading.kind === "number" ? cell.reading.value : null;

@@ -1,0 +1,196 @@
+/**
+ * Numbers outside ruled tables — a borderless table's values — read as carefully as a
+ * ruled table's cells. The page pass (chi_sim over the whole page) reads a lone number on
+ * a noisy 200-dpi scan badly: "22" as 二, "2" as 之, a lone "1" as nothing at all
+ * (pingtan-2023 printed without rulings and scanned: 9 of table 三's 90 non-zero values).
+ * Its ink is plain, though: a short run of narrow marks of the digits' height, apart
+ * from its neighbours. Such runs are found in the ink itself, read by the digit model
+ * (one strip for the page, each doubtful one again on its own, as table.ts does for
+ * cells), and their readings replace what the pass made of them — or stand where the
+ * pass read nothing. A run no reading settles stays as the pass read it, or, when the
+ * pass read nothing there, becomes "?" so that the cell it lands in is flagged as
+ * unreadable rather than silently blank.
+ */
+import { components, numberShape, typicalHeight, type Component } from "../../layout/raster/components.js";
+import type { Raster } from "../../layout/raster/raster.js";
+import type { OcrPool } from "../_internal/tesseract.js";
+import { cleanCell, digitCount, isNumberText, signed, tidyNumber, type CleanCell } from "./cells.js";
+import { readStrips, settleNumber, type TableContext } from "./table.js";
+import type { Box, OcrLine, OcrSymbol, OcrWord, PassCell } from "./words.js";
+
+export interface LooseNumbersContext {
+  pool: OcrPool;
+  page: number;
+  dpi: number;
+  threshold: number;
+}
+
+/** A run of ink on one line: marks closer to each other than a fraction of their height. */
+interface InkRun {
+  box: Box;
+  marks: Component[];
+}
+
+/** Marks this close (in their height) on one line are one run: digits of a number sit ~0.15 of it apart, table columns an em or more. */
+const RUN_GAP = 0.4;
+
+/** What the ink of a page holds that may be numbers: runs of marks, each on one line. */
+function inkRuns(page: Raster, threshold: number, dpi: number): InkRun[] {
+  // Dust is not a mark; a mark taller than a third of an inch or wider than an inch is a line or a picture.
+  const marks = components(page, threshold, 4)
+    .filter((m) => m.y1 - m.y0 < dpi / 3 && m.x1 - m.x0 < dpi)
+    .sort((a, b) => a.x0 - b.x0);
+  const parent = marks.map((_, i) => i);
+  const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i]!)));
+  const maxHeight = dpi / 3;
+  for (let i = 0; i < marks.length; i++) {
+    const a = marks[i]!;
+    for (let j = i + 1; j < marks.length && marks[j]!.x0 <= a.x1 + RUN_GAP * maxHeight; j++) {
+      const b = marks[j]!;
+      const h = Math.max(a.y1 - a.y0, b.y1 - b.y0) + 1;
+      const gapX = b.x0 - a.x1 - 1;
+      const overlapY = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0) + 1;
+      const gapY = -overlapY;
+      const sameLine = overlapY >= 0.3 * (Math.min(a.y1 - a.y0, b.y1 - b.y0) + 1) && gapX <= RUN_GAP * h;
+      // The strokes of one character stacked one above the other (二, 三).
+      const stacked = gapX < 0 && gapY <= RUN_GAP * h;
+      if (sameLine || stacked) parent[root(j)] = root(i);
+    }
+  }
+  const groups = new Map<number, Component[]>();
+  marks.forEach((m, i) => groups.set(root(i), [...(groups.get(root(i)) ?? []), m]));
+  return [...groups.values()].map((g) => ({
+    marks: g,
+    box: [Math.min(...g.map((m) => m.x0)), Math.min(...g.map((m) => m.y0)), Math.max(...g.map((m) => m.x1)) + 1, Math.max(...g.map((m) => m.y1)) + 1],
+  }));
+}
+
+const centre = (b: Box) => [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2] as const;
+const within = (b: Box, x: number, y: number) => x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3];
+const grow = (b: Box, m: number): Box => [b[0] - m, b[1] - m, b[2] + m, b[3] + m];
+const area = (b: Box) => Math.max(0, b[2] - b[0]) * Math.max(0, b[3] - b[1]);
+const overlapArea = (a: Box, b: Box) => area([Math.max(a[0], b[0]), Math.max(a[1], b[1]), Math.min(a[2], b[2]), Math.min(a[3], b[3])]);
+
+/** A run that may be a number, with what the page pass read over it. */
+interface Candidate {
+  run: InkRun;
+  cell: CleanCell & { shape: NonNullable<CleanCell["shape"]> };
+  /** The pass's characters over the run, and their words. */
+  symbols: OcrSymbol[];
+  pass: PassCell;
+}
+
+function passOver(run: InkRun, words: OcrWord[], margin: number): Pick<Candidate, "symbols" | "pass"> {
+  const zone = grow(run.box, margin);
+  const symbols: OcrSymbol[] = [];
+  let straddles = false;
+  for (const word of words) {
+    if (overlapArea(word.box, zone) === 0) continue;
+    const mine = word.symbols.filter((s) => within(zone, ...centre(s.box)));
+    if (mine.length === 0) continue;
+    symbols.push(...mine);
+    if (mine.length < word.symbols.length) straddles = true;
+  }
+  const text = symbols
+    .sort((a, b) => a.box[0] - b.box[0])
+    .map((s) => s.text)
+    .join("");
+  const pass: PassCell = { text, confidence: symbols.length === 0 ? 100 : Math.min(...symbols.map((s) => s.wordConfidence)), symbols: symbols.length, straddles };
+  return { symbols, pass };
+}
+
+const IDEOGRAPH = /^\p{Script=Han}$/u;
+
+/**
+ * Whether the pass's reading over a number's ink may be replaced: anything but Chinese
+ * read with confidence. The run is already a short line of narrow marks of the digits'
+ * height, apart from its neighbours; what the pass made of it when unsure (二 for 22, 之
+ * for 2, "。" for 0) is not a reading to keep.
+ */
+function replaceable(c: Pick<Candidate, "pass" | "symbols">): boolean {
+  if (c.pass.symbols === 0 || isNumberText(tidyNumber(c.pass.text))) return true;
+  if ([...c.pass.text].length > 3) return false;
+  return !c.symbols.some((s) => IDEOGRAPH.test(s.text) && s.wordConfidence >= SURE_IDEOGRAPH);
+}
+
+/** A Chinese character read at this confidence or more over a number-shaped run is kept: it is a label's. */
+const SURE_IDEOGRAPH = 60;
+
+/** A pass reading sure enough to keep: a number of the ink's digit count (and point), read confidently, not across the run's edge. */
+function readWell(c: Candidate): boolean {
+  const text = tidyNumber(c.pass.text);
+  return !c.pass.straddles && c.pass.confidence >= WELL_READ && isNumberText(text) && digitCount(text) === c.cell.shape.digits && text.includes(".") === c.cell.shape.point;
+}
+
+/** The pass's confidence in a number of the right shape above which it is not read again (most numbers of a report's prose). */
+const WELL_READ = 80;
+
+/**
+ * The pass's lines with the page's loose numbers settled: `lines` come from the pass
+ * over `page` (the page with ruled tables whited out), boxes in its pixels; `small` is
+ * the page shrunk by `factor` (what the pass read), where the runs are looked for.
+ */
+export async function settleLooseNumbers(lines: OcrLine[], page: Raster, small: { raster: Raster; factor: number }, ctx: LooseNumbersContext): Promise<OcrLine[]> {
+  const words = lines.flatMap((l) => l.words);
+  const runs = inkRuns(small.raster, ctx.threshold, ctx.dpi / small.factor)
+    .filter((r) => numberShape(r.marks) !== null)
+    .map((r) => ({ ...r, box: r.box.map((v) => v * small.factor) as Box }));
+  const found: Candidate[] = [];
+  for (const run of runs) {
+    const height = run.box[3] - run.box[1];
+    const margin = Math.max(2, Math.round(height * 0.25));
+    const [x0, y0, x1, y1] = grow(run.box, margin);
+    const cell = cleanCell(page, [x0, y0, x1, y1], 0, ctx.threshold, ctx.dpi);
+    if (!cell.shape) continue;
+    const over = passOver(run, words, margin);
+    if (replaceable(over)) found.push({ run, cell: cell as Candidate["cell"], ...over });
+  }
+  // The digits' height: that of the runs the pass itself read as numbers. A page with none holds no table of numbers.
+  const digitHeight = typicalHeight(found.filter((c) => c.pass.symbols > 0 && isNumberText(tidyNumber(c.pass.text))).map((c) => c.cell.shape));
+  if (digitHeight === null) return lines;
+  const candidates = found.filter((c) => Math.abs(c.cell.shape.height - digitHeight) <= digitHeight * 0.2 && !readWell(c));
+  if (candidates.length === 0) return lines;
+  const tableCtx: TableContext = { pool: ctx.pool, page: ctx.page, dpi: ctx.dpi, threshold: ctx.threshold, inset: 0, reread: { count: 0 } };
+  const strips = await readStrips(
+    candidates.map((c) => c.cell),
+    digitHeight,
+    tableCtx,
+  );
+  const settled = await Promise.all(candidates.map((c, i) => settleNumber(c.cell, c.pass, strips[i] ?? null, tableCtx)));
+  // The pass's characters over a settled run go; the reading takes their place.
+  const replaced = new Set<OcrSymbol>();
+  const placed: OcrWord[] = [];
+  candidates.forEach((c, i) => {
+    const reading = settled[i];
+    if (reading) {
+      for (const symbol of c.symbols) replaced.add(symbol);
+      const text = signed(reading.text, c.cell.shape);
+      placed.push({ text, confidence: reading.confidence, box: c.run.box, symbols: [{ text, confidence: reading.confidence, wordConfidence: reading.confidence, box: c.run.box, word: -1 - i }] });
+    } else if (c.pass.symbols === 0) {
+      // Ink of a number that nothing read: a token, not a blank.
+      placed.push({ text: "?", confidence: 0, box: c.run.box, symbols: [] });
+    }
+  });
+  const out: OcrLine[] = lines.map((l) => ({
+    box: l.box,
+    words: l.words.flatMap((w) => {
+      const rest = w.symbols.filter((s) => !replaced.has(s));
+      if (rest.length === w.symbols.length) return [w];
+      if (rest.length === 0) return [];
+      const box: Box = [Math.min(...rest.map((s) => s.box[0])), Math.min(...rest.map((s) => s.box[1])), Math.max(...rest.map((s) => s.box[2])), Math.max(...rest.map((s) => s.box[3]))];
+      return [{ ...w, text: rest.map((s) => s.text).join(""), symbols: rest, box }];
+    }),
+  }));
+  for (const word of placed) place(out, word);
+  return out.filter((l) => l.words.length > 0);
+}
+
+/** Puts a word on the line it sits on (half its height inside the line's), or on a line of its own. */
+function place(lines: OcrLine[], word: OcrWord): void {
+  const height = word.box[3] - word.box[1];
+  const line = lines.find((l) => Math.min(l.box[3], word.box[3]) - Math.max(l.box[1], word.box[1]) >= height / 2);
+  if (line) {
+    line.words.push(word);
+    line.box = [Math.min(line.box[0], word.box[0]), Math.min(line.box[1], word.box[1]), Math.max(line.box[2], word.box[2]), Math.max(line.box[3], word.box[3])];
+  } else lines.push({ box: [...word.box], words: [word] });
+}
