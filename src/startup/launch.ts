@@ -6,7 +6,7 @@
  * file, dist/fast/cli.cjs; this module runs that file with V8's code cache, so a fresh
  * process neither resolves modules nor compiles the functions it runs.
  *
- * The bundle is the very code of dist/src (strict mode, names kept), so its records
+ * The bundle is the code of dist/src, minified (strict mode, names kept), so its records
  * are byte-identical (tests/startup.test.ts compares them with the library's). It is
  * used only when that is sure:
  *
