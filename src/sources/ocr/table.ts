@@ -115,17 +115,29 @@ export async function settleNumber(cell: CleanCell & { shape: { digits: number }
   return again && again.text.includes(".") !== cell.shape.point ? { ...again, confidence: Math.min(again.confidence, UNAGREED) } : again;
 }
 
+/**
+ * Nothing but punctuation ("。", "，", "|"): what tesseract makes of the fragments of a
+ * digit it cannot read, and never a reading of ink shaped like digits. Dashes and slashes
+ * are left out: tables print them for blanks, and a slash is shaped much like a digit.
+ */
+const marksOnly = (text: string) => /^[\s\p{P}\p{S}]*$/u.test(text) && !/[-—–－―_/／\\×*＊]/u.test(text);
+
 /** A cell's text: the pass's when sure, else read again on its own. */
 async function settleCell(cell: CleanCell, pass: PassCell, strip: CellReading | null | undefined, digitHeight: number | null, ctx: TableContext): Promise<CellReading> {
   if (cell.marks.length === 0) return { text: "", confidence: 100 };
-  if (isNumberCell(cell, digitHeight)) {
+  const numberInk = isNumberCell(cell, digitHeight);
+  if (numberInk) {
     const number = await settleNumber(cell, pass, strip ?? null, ctx);
     if (number) return { text: signed(number.text, cell.shape), confidence: number.confidence };
   }
   // The sign of a number is taken from the ink (a speck reads as "-" too).
-  if (pass.symbols > 0 && !pass.straddles && pass.confidence >= TEXT_SETTLED) return { text: signed(tidyNumber(pass.text), cell.shape), confidence: pass.confidence };
+  if (pass.symbols > 0 && !pass.straddles && pass.confidence >= TEXT_SETTLED && !(numberInk && marksOnly(pass.text))) return { text: signed(tidyNumber(pass.text), cell.shape), confidence: pass.confidence };
   ctx.reread.count++;
   const again = await readText(cell, ctx.pool, ctx.dpi);
+  // Ink shaped like a number at the table's digit height that no reader made more of than
+  // nothing or a mark ("。", which a table prints for a blank): a token, not a blank
+  // (CELL_UNPARSED downstream), so the null is never silent.
+  if (numberInk && marksOnly(again.text)) return { text: "?", confidence: 0 };
   return { text: signed(again.text, cell.shape), confidence: again.confidence };
 }
 
