@@ -331,9 +331,9 @@ describe("fixture sites", () => {
     for (const r of sites.trs.reports.filter((x) => x.kind === "docx")) {
       // A real DOCX: the package parts, and the report's text and three tables in its body.
       const parts = await unzip(r.bytes);
-      expect([...parts.keys()]).toEqual(["[Content_Types].xml", "_rels/.rels", "word/document.xml"]);
+      expect([...parts.keys()]).toEqual(expect.arrayContaining(["[Content_Types].xml", "_rels/.rels", "word/document.xml"]));
       const body = parts.get("word/document.xml")!.toString("utf8");
-      expect(body).toContain(`<w:t xml:space="preserve">${r.organ}</w:t>`);
+      expect(body).toContain(`>${r.organ}</w:t>`);
       expect(body.match(/<w:tbl>/g)?.length).toBe(3);
     }
     for (const url of sites.trs.notices) expect(await codeOf(extractReport({ bytes: await bytesOf(await get(url)), name: "notice.html" }))).toBe("NOT_A_REPORT");
