@@ -4,14 +4,12 @@
  * item goes to the cell that holds it, so a value sits under its column and a blank
  * stays blank.
  *
- * The browser prints are made here, at test time, by headless Chromium (Debian's
- * `chromium`) from the project's HTML fixture and the shared corpus pages, into a cache
- * under the OS temp dir; without chromium those tests are skipped, with the reason.
+ * The browser prints are made at test time by headless Chromium (Debian's `chromium`,
+ * through scripts/fixtures/prints.ts, cached under the OS temp dir) from the project's
+ * HTML fixture and the shared corpus pages; without chromium those tests are skipped,
+ * with the reason.
  */
-import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { scorePair } from "../src/eval/score.js";
@@ -24,46 +22,16 @@ import { extractFile } from "../src/pipeline.js";
 import { loadPdfjs, withPdfDocument } from "../src/sources/_internal/pdfjs.js";
 import { readPdf } from "../src/sources/pdf.js";
 import { createLogger } from "../src/log.js";
+import { chromiumVersion, printHtml, withStylesheet } from "../scripts/fixtures/prints.js";
 import { CORPUS, FIXTURES, HAS_CORPUS } from "./helpers.js";
 
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const HAS_CHROMIUM = existsSync(CHROMIUM);
-const NO_CHROMIUM = `skipped: needs headless Chromium at ${CHROMIUM} (Debian's chromium; CHROMIUM=path to override)`;
-const PRINTS = join(tmpdir(), "nianbao-prints");
+const HAS_CHROMIUM = (await chromiumVersion()) !== null;
+const NO_CHROMIUM = "skipped: needs headless Chromium (Debian's chromium, as .ci/run installs; CHROMIUM=path to override)";
 
-/**
- * An HTML file printed to PDF by headless Chromium, offline; cached by the page's bytes
- * and `style`, a stylesheet put into the page first (written beside the cache, never
- * into the repository).
- */
-function print(html: string, style = ""): string {
+/** An HTML file printed to PDF with its own styles by headless Chromium (scripts/fixtures/prints.ts, cached), `style` added to its <head> first. */
+function print(html: string, style = ""): Promise<string> {
   const bytes = readFileSync(html);
-  const key = createHash("sha256").update(bytes).update(`print-v1${style}`).digest("hex").slice(0, 16);
-  const out = join(PRINTS, `${html.split("/").pop()!.replace(/\.html$/, "")}-${key}.pdf`);
-  if (existsSync(out)) return out;
-  mkdirSync(PRINTS, { recursive: true });
-  if (style) {
-    const styled = join(PRINTS, `${key}.html`);
-    writeFileSync(styled, bytes.toString("utf8").replace(/<\/head>/i, `<style>${style}</style></head>`));
-    html = styled;
-  }
-  const partial = `${out}.${process.pid}.part`;
-  const run = spawnSync(
-    CHROMIUM,
-    [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-pdf-header-footer",
-      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
-      `--print-to-pdf=${partial}`,
-      `file://${html}`,
-    ],
-    { encoding: "utf8", timeout: 180_000 },
-  );
-  if (!existsSync(partial)) throw new Error(`chromium made no PDF of ${html}: ${run.stderr}`);
-  renameSync(partial, out);
-  return out;
+  return printHtml(style ? withStylesheet(bytes, `<style>${style}</style>`) : bytes, "ruled");
 }
 
 const log = createLogger({ test: "pdf-lattice" });
@@ -254,7 +222,7 @@ const pages = ["pingtan-2021", "pingtan-2022", "pingtan-2023", "pingtan-2025"];
 
 describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? "browser prints (Chromium)" : `browser prints [${NO_CHROMIUM}]`, () => {
   it("reads the print of the yunxi-2023 fixture: every cell, blanks left null", async () => {
-    const pdf = print(join(FIXTURES, "generated/yunxi-2023.html"));
+    const pdf = await print(join(FIXTURES, "generated/yunxi-2023.html"));
     const truth = JSON.parse(readFileSync(join(FIXTURES, "generated/yunxi-2023.truth.json"), "utf8")) as Record<string, Record<string, Record<string, number | null>>>;
     const record = await extractFile(pdf, { provenance: false });
     const score = scorePair(record as unknown as Record<string, unknown>, truth);
@@ -268,7 +236,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? "browser prints (Chromium)" : `bro
   }, 240_000);
 
   it.skipIf(!HAS_CORPUS).each(pages)("reads the print of %s: every cell right, none silent", async (id) => {
-    const pdf = print(join(CORPUS, `${id}.html`));
+    const pdf = await print(join(CORPUS, `${id}.html`));
     const truth = JSON.parse(readFileSync(join(CORPUS, `${id}.truth.json`), "utf8")) as Record<string, unknown>;
     const record = await extractFile(pdf, { provenance: false });
     const score = scorePair(record as unknown as Record<string, unknown>, truth);
@@ -282,7 +250,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? "browser prints (Chromium)" : `bro
   // top ruling, a tall row is cut in two by the break ("…政府信息公" / "开申请", pingtan-2025),
   // and numbers wrap in their narrow cells ("3" over "0" is 30, pingtan-2021).
   it.skipIf(!HAS_CORPUS).each(pages)("reads the A5 print of %s: every cell right, every row found", async (id) => {
-    const pdf = print(join(CORPUS, `${id}.html`), "@page { size: A5 }");
+    const pdf = await print(join(CORPUS, `${id}.html`), "@page { size: A5 }");
     const truth = JSON.parse(readFileSync(join(CORPUS, `${id}.truth.json`), "utf8")) as Record<string, unknown>;
     const record = await extractFile(pdf, { provenance: false });
     const score = scorePair(record as unknown as Record<string, unknown>, truth);
@@ -292,7 +260,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? "browser prints (Chromium)" : `bro
 
   // Separate borders (border-spacing): every cell its own box, two lines a few points apart at each boundary.
   it.skipIf(!HAS_CORPUS)("reads a print whose cells have separate borders", async () => {
-    const pdf = print(join(CORPUS, "pingtan-2025.html"), "table { border-collapse: separate !important; border-spacing: 2px !important; border: 1px solid #000 !important } td { border: 1px solid #000 !important }");
+    const pdf = await print(join(CORPUS, "pingtan-2025.html"), "table { border-collapse: separate !important; border-spacing: 2px !important; border: 1px solid #000 !important } td { border: 1px solid #000 !important }");
     const truth = JSON.parse(readFileSync(join(CORPUS, "pingtan-2025.truth.json"), "utf8")) as Record<string, unknown>;
     const score = scorePair((await extractFile(pdf, { provenance: false })) as unknown as Record<string, unknown>, truth);
     expect(score.wrong).toEqual([]);
