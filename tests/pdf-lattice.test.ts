@@ -26,7 +26,7 @@ import { chromiumVersion, printHtml, withStylesheet } from "../scripts/fixtures/
 import { CORPUS, FIXTURES, HAS_CORPUS } from "./helpers.js";
 
 const HAS_CHROMIUM = (await chromiumVersion()) !== null;
-const NO_CHROMIUM = "skipped: needs headless Chromium (Debian's chromium, as .ci/run installs; CHROMIUM=path to override)";
+const NO_CHROMIUM = "skipped: needs headless Chromium (Debian's chromium, as .ci/run installs; NIANBAO_CHROMIUM=path to override)";
 
 /** An HTML file printed to PDF with its own styles by headless Chromium (scripts/fixtures/prints.ts, cached), `style` added to its <head> first. */
 function print(html: string, style = ""): Promise<string> {
