@@ -165,10 +165,10 @@ export async function settleLooseNumbers(lines: OcrLine[], page: Raster, small: 
     if (reading) {
       for (const symbol of c.symbols) replaced.add(symbol);
       const text = signed(reading.text, c.cell.shape);
-      placed.push({ text, confidence: reading.confidence, box: c.run.box, symbols: [{ text, confidence: reading.confidence, wordConfidence: reading.confidence, box: c.run.box, word: -1 - i }] });
+      placed.push({ text, confidence: reading.confidence, box: c.run.box, symbols: [{ text, confidence: reading.confidence, wordConfidence: reading.confidence, box: c.run.box, word: -1 - i }], alone: true });
     } else if (c.pass.symbols === 0) {
       // Ink of a number that nothing read: a token, not a blank.
-      placed.push({ text: "?", confidence: 0, box: c.run.box, symbols: [] });
+      placed.push({ text: "?", confidence: 0, box: c.run.box, symbols: [], alone: true });
     }
   });
   const out: OcrLine[] = lines.map((l) => ({
@@ -185,8 +185,19 @@ export async function settleLooseNumbers(lines: OcrLine[], page: Raster, small: 
   return out.filter((l) => l.words.length > 0);
 }
 
-/** Puts a word on the line it sits on (half its height inside the line's), or on a line of its own. */
+/** Whether a word of the pass is a second reading of a placed number's ink: mostly on it, or a mark or two that touch it ("0o"). */
+function sameInk(w: OcrWord, placed: OcrWord): boolean {
+  const overlap = overlapArea(w.box, placed.box);
+  return overlap >= 0.5 * area(w.box) || (overlap > 0 && /^[^\p{Script=Han}]{1,2}$/u.test(w.text));
+}
+
+/**
+ * Puts a word on the line it sits on (half its height inside the line's), or on a line of
+ * its own. A word of the pass on the same ink (its characters' centres fell just outside
+ * the run) is the same number read twice, and goes.
+ */
 function place(lines: OcrLine[], word: OcrWord): void {
+  for (const l of lines) l.words = l.words.filter((w) => w.alone || !sameInk(w, word));
   const height = word.box[3] - word.box[1];
   const line = lines.find((l) => Math.min(l.box[3], word.box[3]) - Math.max(l.box[1], word.box[1]) >= height / 2);
   if (line) {

@@ -26,6 +26,8 @@ export interface OcrWord {
   confidence: number;
   box: Box;
   symbols: OcrSymbol[];
+  /** A number read from its own run of ink (loose-numbers.ts): a cell of its own, never grouped with its neighbours. */
+  alone?: boolean;
 }
 
 export interface OcrLine {
@@ -170,7 +172,7 @@ export function positionedLines(lines: OcrLine[], ctx: PositionContext): LayoutL
     const groups: OcrWord[][] = [];
     for (const w of [...line.words].sort((a, b) => a.box[0] - b.box[0])) {
       const group = groups.at(-1);
-      if (group && w.box[0] - group.at(-1)!.box[2] <= 0.9 * em) group.push(w);
+      if (group && !w.alone && !group.at(-1)!.alone && w.box[0] - group.at(-1)!.box[2] <= 0.9 * em) group.push(w);
       else groups.push([w]);
     }
     const cells = groups.map((g) => groupCell(g, em, ctx));
