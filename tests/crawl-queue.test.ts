@@ -15,7 +15,7 @@ import { RedisCrawlState } from "../src/crawl/state.js";
 import type { ReportRecord } from "../src/model/record.js";
 import { extractReport } from "../src/pipeline.js";
 import { EXTRACTOR } from "../src/version.js";
-import { startFixtureSites, type FixtureSites, type RequestLogEntry } from "./crawl-site/server.js";
+import { pictureFetcher, startFixtureSites, type FixtureSites, type RequestLogEntry } from "./crawl-site/server.js";
 import { ROOT, runCli, tempDir } from "./helpers.js";
 import { RedisServer } from "./redis-server.js";
 
@@ -145,9 +145,19 @@ describe("crawl through the queue with two workers", () => {
         expect(found[0]!.source.url).toBe(report.url);
         expect([report.linkText, report.title]).toContain(found[0]!.source.linkText);
         const { url: _u, fetchedAt: _f, foundOn: _o, linkText: _l, name: _n, ...source } = found[0]!.source;
-        const expected = await extractReport({ bytes: report.bytes, name: report.url });
+        // A page whose table is a picture: the crawl worker fetched it and the extract job read it from the store.
+        const expected = await extractReport({ bytes: report.bytes, name: report.url, pictures: report.pictures ? pictureFetcher(report.url) : undefined });
         const { name: _m, ...expectedSource } = expected.source;
         expect({ ...found[0]!, source }).toEqual({ ...expected, source: expectedSource });
+      }
+      // The pictured page's job carries its picture (by blob), and its record goes by the page with it.
+      const pictured = sites.trs.reports.filter((rep) => rep.pictures);
+      expect(pictured).toHaveLength(1);
+      for (const report of pictured) {
+        const [job] = (await extract.getCompleted()).filter((j) => j.data.blob === report.sha256);
+        expect(job?.data.pictures).toHaveLength(report.pictures!.length);
+        expect(job!.id).toBe(`${job!.data.key}@${EXTRACTOR.version}`);
+        expect(records.find((rec) => rec.source.sha256 === report.sha256)!.source.textSource).toBe("mixed");
       }
       const status = runCli(["status", "--json"], { env: env(data) });
       const shown = (JSON.parse(status.stdout) as { sites: { site: string; lastRun: { reportsFound: number } | null }[] }).sites;

@@ -24,11 +24,16 @@ import { ROOT, itCorpus, tempDir } from "./helpers.js";
 
 const log = createLogger({ test: "crawl" }, "silent");
 
-/** Every record file of a store (this extractor version), by input hash. */
-function storedRecords(dir: string): Map<string, ReportRecord> {
+/** Every record file of a store (this extractor version), by its key: the input's hash, or the manifest's of a page stored with its pictures. */
+function recordsByKey(dir: string): Map<string, ReportRecord> {
   const root = join(dir, "records", EXTRACTOR.version);
   const walk = (d: string): string[] => (existsSync(d) ? readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)])) : []);
   return new Map(walk(root).map((file) => [basename(file, ".json"), JSON.parse(readFileSync(file, "utf8")) as ReportRecord]));
+}
+
+/** Every record of a store (this extractor version), by input hash (`source.sha256`). */
+function storedRecords(dir: string): Map<string, ReportRecord> {
+  return new Map([...recordsByKey(dir).values()].map((record) => [record.source.sha256, record]));
 }
 
 /** A record without what only a crawl adds (where and when it was fetched) and the name it was given. */
@@ -119,6 +124,12 @@ describe("crawl in this process", () => {
     for (const report of pictured) {
       for (const picture of report.pictures!) expect(requests.filter((e) => e.path === new URL(picture).pathname)).toHaveLength(1);
       expect(records.get(report.sha256)!.source.textSource).toBe("mixed");
+      // Stored with its picture: the record goes by the manifest of the page and its picture, itself in the store.
+      const [key] = [...recordsByKey(dir)].find(([, r]) => r.source.sha256 === report.sha256)!;
+      expect(key).not.toBe(report.sha256);
+      const manifest = JSON.parse(Buffer.from(await new LocalStore(dir).getBlob(key)).toString("utf8")) as { page: string; pictures: { src: string; blob: string }[] };
+      expect(manifest.page).toBe(report.sha256);
+      expect(manifest.pictures).toHaveLength(report.pictures!.length);
     }
     // The pages whose report is an attachment read as reports without tables (the export prefers the attachment).
     for (const page of trs.attachmentPages) expect([...records.values()].find((r) => r.source.url === page.url)?.meta.template).toBeNull();

@@ -5,14 +5,21 @@
  * job, which a worker runs like any other. Either way the input is kept whatever
  * becomes of it, and its origin (URL, listing page, link text, fetch time) rides
  * along into the record.
+ *
+ * An HTML page whose tables are pictures has them fetched by the crawl (under its
+ * rules) and stored with it before it is extracted, in this process or by a worker,
+ * and the page with its pictures is one document (src/queue/pictures.ts): the same in
+ * both modes, so a worker reads what the crawl fetched, and a page whose pictures
+ * change is extracted again.
  */
 import type { Queue } from "bullmq";
 import { isPipelineError } from "../errors.js";
 import type { Logger } from "../log.js";
-import type { ExtractOptions } from "../options.js";
+import { DEFAULTS, type ExtractOptions } from "../options.js";
 import type { ReportOrigin } from "../pipeline.js";
 import type { PictureFetcher } from "../sources/html-images.js";
 import { documentJobId, type JobExtractOptions } from "../queue/jobs.js";
+import { collectPictures, storeDocument, storedPictures } from "../queue/pictures.js";
 import type { QueueSettings } from "../queue/settings.js";
 import type { Store } from "../store/types.js";
 
@@ -21,7 +28,7 @@ export interface FetchedDocument {
   origin: ReportOrigin;
   /**
    * An HTML page's pictures, fetched by the crawl under its rules, should its tables be
-   * pictures (asked only then). In-process only: a queue worker has no crawl to ask.
+   * pictures (asked only then): had and stored with the page before it is extracted.
    */
   pictures?: PictureFetcher | undefined;
 }
@@ -52,13 +59,17 @@ export class StoreDocuments implements DocumentSink {
   ) {}
 
   async handle(doc: FetchedDocument): Promise<DocumentOutcome> {
-    const { sha256 } = await this.store.putBlob(doc.bytes);
+    const maxBytes = this.options.maxBytes ?? DEFAULTS.maxBytes;
+    const carried = doc.pictures ? await collectPictures({ bytes: doc.bytes, name: doc.origin.url }, doc.pictures, { store: this.store, maxBytes, log: this.log }) : null;
+    // The record goes by the page's hash, or by its manifest with its pictures (the outcome's sha256 is that key).
+    const { key: sha256 } = await storeDocument(this.store, doc.bytes, carried);
     const key = { sha256, version: this.version };
     if (await this.store.hasRecord(key)) return { kind: "report", sha256, created: false };
     // Loaded when first needed: a crawl that only finds nothing new never loads the extractor.
     const { extractReport } = await import("../pipeline.js");
     try {
-      const record = await extractReport({ bytes: doc.bytes, name: doc.origin.url, origin: doc.origin, pictures: doc.pictures }, this.options);
+      const pictures = carried ? storedPictures(carried, this.store) : undefined;
+      const record = await extractReport({ bytes: doc.bytes, name: doc.origin.url, origin: doc.origin, pictures }, this.options);
       await this.store.putRecord(key, record);
       this.log.info({ url: doc.origin.url, template: record.meta.template, organ: record.meta.organ, year: record.meta.year }, "report extracted");
       return { kind: "report", sha256, created: true };
@@ -89,7 +100,10 @@ export class QueueDocuments implements DocumentSink {
 
   async handle(doc: FetchedDocument): Promise<DocumentOutcome> {
     const { submitBatch } = await import("../queue/submit.js");
-    const [submission] = await submitBatch([{ name: doc.origin.url, bytes: doc.bytes, origin: doc.origin }], {
+    // The pictures are fetched here, by the crawl under its rules: a worker has no crawl to ask.
+    const maxBytes = this.options.maxBytes ?? this.settings.maxBytes;
+    const carried = doc.pictures ? await collectPictures({ bytes: doc.bytes, name: doc.origin.url }, doc.pictures, { store: this.store, maxBytes, log: this.log }) : null;
+    const [submission] = await submitBatch([{ name: doc.origin.url, bytes: doc.bytes, origin: doc.origin, carried }], {
       queue: this.queue,
       store: this.store,
       settings: this.settings,
@@ -98,7 +112,8 @@ export class QueueDocuments implements DocumentSink {
       options: this.options,
       log: this.log,
     });
-    return { kind: "submitted", sha256: submission!.sha256, duplicate: submission!.duplicate };
+    // The key its job goes by: what `settled` asks about.
+    return { kind: "submitted", sha256: submission!.key, duplicate: submission!.duplicate };
   }
 
   async settled(sha256: string): Promise<"not-a-report" | "unsupported" | "report" | null> {

@@ -3,6 +3,7 @@
  * added and when it is processed. Payloads carry store keys, never file bytes.
  */
 import { z } from "zod";
+import { MAX_PICTURES } from "../sources/html-images.js";
 
 export const QUEUES = { extract: "extract", page: "ocr-page", crawl: "crawl" } as const;
 
@@ -24,9 +25,27 @@ export const JobExtractOptions = z.strictObject({
 });
 export type JobExtractOptions = z.infer<typeof JobExtractOptions>;
 
+/** A picture submitted with its page: the src as the page writes it, and its bytes' blob in the store. */
+export const CarriedPicture = z.object({ src: z.string().min(1).max(8192), blob: Sha256, size: z.number().int().positive() });
+export type CarriedPicture = z.infer<typeof CarriedPicture>;
+
+/** A picture the page shows that could not be had at submission, and why (the record's TABLE_MISSING says it). */
+export const MissingPicture = z.object({ src: z.string().min(1), reason: z.string() });
+export type MissingPicture = z.infer<typeof MissingPicture>;
+
 export const ExtractJobData = z.object({
   /** The input's blob in the store. */
   blob: Sha256,
+  /**
+   * What the job and its record go by when it is not the input's blob: an HTML page
+   * submitted with its pictures is the manifest of the page and its pictures, a blob of
+   * its own (src/queue/pictures.ts). Absent: the input's blob.
+   */
+  key: Sha256.optional(),
+  /** An HTML page's pictures, submitted with it: what extraction reads when its tables are pictures. */
+  pictures: z.array(CarriedPicture).max(MAX_PICTURES).optional(),
+  /** The pictures it shows that could not be had when it was submitted, and why. */
+  unavailable: z.array(MissingPicture).max(MAX_PICTURES).optional(),
   /** The name it was submitted under (file name, or archive!entry). */
   name: z.string().min(1),
   size: z.number().int().nonnegative(),

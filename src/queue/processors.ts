@@ -14,6 +14,7 @@ import { combineOutcomes, readPageImage, type PageOutcome } from "../sources/ocr
 import { pageImage } from "../sources/ocr/page-image.js";
 import type { Store } from "../store/types.js";
 import { ExtractJobData, type ExtractJobResult, PageJobData, QUEUES, pageJobId } from "./jobs.js";
+import { storedPictures } from "./pictures.js";
 import type { QueueSettings } from "./settings.js";
 
 export interface ProcessorContext {
@@ -56,6 +57,13 @@ export async function processDocument(job: SandboxedJob, token: string | undefin
   if (!parsed.success) throw new UnrecoverableError(`BAD_JOB: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
   const data = parsed.data;
   const bytes = await inputOf(data, ctx.store);
+  // The pictures submitted with a page are read when its tables turn out to be pictures; a lost one will not come back by retrying.
+  for (const picture of data.pictures ?? []) {
+    if (!(await ctx.store.hasBlob(picture.blob))) throw new UnrecoverableError(`INPUT_MISSING: the picture ${picture.src} (${picture.blob}) submitted with ${data.name} is not in the store`);
+  }
+  const pictures = data.pictures || data.unavailable ? storedPictures(data, ctx.store) : undefined;
+  /** What the record is stored under: the input's blob, or the manifest of a page and its pictures. */
+  const recordKey = data.key ?? data.blob;
   const log = ctx.log.child({ job: job.id, input: data.name });
   // The options set at submission win over the worker's own (its environment).
   const chosen = data.options;
@@ -67,11 +75,11 @@ export async function processDocument(job: SandboxedJob, token: string | undefin
     log,
   };
   const finish = async (record: Awaited<ReturnType<typeof extractReport>>, ocrPages: number): Promise<ExtractJobResult> => {
-    await ctx.store.putRecord({ sha256: data.blob, version: data.version }, record);
+    await ctx.store.putRecord({ sha256: recordKey, version: data.version }, record);
     // Into the database as it completes; unreachable → DATABASE_UNAVAILABLE, retried with backoff (the record stays stored).
     if (ctx.records) await ctx.records.put(record);
     return {
-      record: { sha256: data.blob, version: data.version },
+      record: { sha256: recordKey, version: data.version },
       template: record.meta.template,
       issues: record.issues.length,
       errors: record.issues.filter((i) => i.severity === "error").length,
@@ -82,7 +90,7 @@ export async function processDocument(job: SandboxedJob, token: string | undefin
   if (data.step === "read") {
     let pages: number[];
     try {
-      const record = await extractReport({ bytes, name: data.name, origin: data.origin }, { ...options, ocrPages: async (p) => Promise.reject(new FanOut(p)) });
+      const record = await extractReport({ bytes, name: data.name, origin: data.origin, pictures }, { ...options, ocrPages: async (p) => Promise.reject(new FanOut(p)) });
       return await finish(record, 0);
     } catch (error) {
       if (!(error instanceof FanOut)) throw classify(error);
@@ -126,7 +134,7 @@ export async function processDocument(job: SandboxedJob, token: string | undefin
     if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
   }
   try {
-    const record = await extractReport({ bytes, name: data.name, origin: data.origin }, { ...options, ocrPages: async (wanted) => combineOutcomes(outcomes.filter((o) => wanted.includes(o.page))) });
+    const record = await extractReport({ bytes, name: data.name, origin: data.origin, pictures }, { ...options, ocrPages: async (wanted) => combineOutcomes(outcomes.filter((o) => wanted.includes(o.page))) });
     log.info({ pages: pages.length }, "record assembled from OCR pages");
     return await finish(record, pages.length);
   } catch (error) {

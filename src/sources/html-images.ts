@@ -21,6 +21,13 @@ export type PictureFetcher = (src: string) => Promise<Uint8Array>;
 
 export class PictureUnavailable extends Error {}
 
+/**
+ * A fetcher's own failure, not the picture's: where the pictures submitted with a page
+ * are kept could not be read (a worker's store). The extraction fails with it — to be
+ * tried again — rather than go on without the picture.
+ */
+export class PictureSourceFailed extends Error {}
+
 /** A picture not read, and why. */
 export interface UnreadPicture {
   picture: HtmlPicture;
@@ -48,6 +55,13 @@ export function dataUrlBytes(src: string): Uint8Array | null {
   return new Uint8Array(Buffer.concat(parts));
 }
 
+/** Why bytes cannot be a table's picture, told before decoding them (too large, not an image); null when they may be one. */
+export function pictureRefusal(bytes: Uint8Array): string | null {
+  if (bytes.length > MAX_PICTURE_BYTES) return `it is ${bytes.length} bytes, over ${MAX_PICTURE_BYTES}`;
+  if (sniffImageType(bytes) === null) return "it is not an image (PNG, JPEG, GIF, BMP, WebP, TIFF)";
+  return null;
+}
+
 /** How a picture is named in a message: its src, a data: URL cut short. */
 export function pictureName(p: HtmlPicture): string {
   const src = p.src.startsWith("data:") ? `${p.src.slice(0, 30)}…` : p.src;
@@ -58,18 +72,25 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
 
 /** The picture's bytes, or why there are none. */
 async function pictureBytes(p: HtmlPicture, fetch: PictureFetcher | undefined): Promise<Uint8Array> {
-  const inline = dataUrlBytes(p.src);
-  if (inline) return inline;
-  if (!fetch) throw new PictureUnavailable("nothing to fetch it from (a saved page's pictures are looked for beside it, or in --assets DIR)");
-  // Whatever the fetcher meets (a network error too) is why this picture is missing, not a failure of the report.
-  const bytes = await fetch(p.src).catch((error: unknown) => Promise.reject(error instanceof PictureUnavailable ? error : new PictureUnavailable(message(error))));
-  if (bytes.length > MAX_PICTURE_BYTES) throw new PictureUnavailable(`it is ${bytes.length} bytes, over ${MAX_PICTURE_BYTES}`);
+  const bytes = dataUrlBytes(p.src) ?? (await fetched(p.src, fetch));
+  const refused = pictureRefusal(bytes);
+  if (refused) throw new PictureUnavailable(refused);
   return bytes;
+}
+
+async function fetched(src: string, fetch: PictureFetcher | undefined): Promise<Uint8Array> {
+  if (!fetch) throw new PictureUnavailable("nothing to fetch it from (a saved page's pictures are looked for beside it, or in --assets DIR)");
+  try {
+    return await fetch(src);
+  } catch (error) {
+    // Whatever the fetcher meets (a network error too) is why this picture is missing, not a failure of the report —
+    // but where the fetcher itself cannot work (PictureSourceFailed), the extraction fails.
+    throw error instanceof PictureUnavailable || error instanceof PictureSourceFailed ? error : new PictureUnavailable(message(error));
+  }
 }
 
 /** The picture decoded, grey; null for one too small to hold a table. */
 async function decodePicture(bytes: Uint8Array): Promise<Raster | null> {
-  if (sniffImageType(bytes) === null) throw new PictureUnavailable("it is not an image (PNG, JPEG, GIF, BMP, WebP, TIFF)");
   const { imagePages } = await import("./ocr/page-image.js");
   let raster: Raster | undefined;
   try {

@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { Queue, QueueEvents } from "bullmq";
 import { PipelineError } from "../../errors.js";
@@ -5,6 +6,7 @@ import { createLogger } from "../../log.js";
 import { redisConnection } from "../../queue/connection.js";
 import { collectInputs, DEFAULT_LIMITS, isProblem, type Input, type InputProblem } from "../../queue/inputs.js";
 import { QUEUES, type JobExtractOptions } from "../../queue/jobs.js";
+import { collectPictures } from "../../queue/pictures.js";
 import { progressReporter, tally, waitForJobs, type Outcome } from "../../queue/progress.js";
 import { submitBatch } from "../../queue/submit.js";
 import { LocalStore } from "../../store/local.js";
@@ -20,6 +22,14 @@ recursively), a glob ("reports/**/*.pdf") or a zip archive (each entry is an inp
 unsafe paths, oversized entries and zip bombs are refused). Inputs are stored by
 content first; the same content submitted twice makes one job and one record.
 
+An HTML page whose tables are pictures is submitted with its pictures, taken as
+extract takes them: beside the page (its src as a path, or <page>_files/ as a
+browser saves it; inside an archive, among the archive's entries) or in --assets DIR,
+never from elsewhere. They are stored by content too, and the page with its pictures
+is one document: the same page with other pictures is another job and record. The
+files of a saved page's <page>_files/ folder are the page's, not documents of their
+own (but a file named on the command line always is one).
+
 The extract options below travel with each job: the workers extract it with them
 (an option left out is the worker's: NIANBAO_MAX_BYTES, NIANBAO_OCR, NIANBAO_OCR_DPI).
 A duplicate keeps the options of its first job; --force extracts it again with these.
@@ -32,6 +42,8 @@ Options:
       --ocr MODE       auto: OCR pages without a usable text layer and images;
                        always: OCR every page; never: refuse what needs OCR
       --ocr-dpi N      resolution pages are rendered at for OCR (72 to 600)
+      --assets DIR     where saved HTML pages' pictures may also be (by the src's URL
+                       path, or its file name), when their tables are pictures
 ${QUEUE_HELP}
 
 Exit code 0 when every input was extracted (issues or not), 12 when some failed or
@@ -70,9 +82,11 @@ export async function run(argv: string[]): Promise<number> {
       "max-bytes": { type: "string" },
       ocr: { type: "string" },
       "ocr-dpi": { type: "string" },
+      assets: { type: "string" },
     },
   });
   if (positionals.length === 0) throw usageError("ingest needs at least one PATH");
+  if (values.assets !== undefined && !(await stat(values.assets).then((s) => s.isDirectory(), () => false))) throw usageError(`--assets must be a directory, got ${values.assets}`);
   const options = extractOptions(values);
   const settings = settingsFrom(values);
   const maxBytes = options.maxBytes ?? settings.maxBytes;
@@ -89,6 +103,7 @@ export async function run(argv: string[]): Promise<number> {
     const names = new Map<string, string[]>();
     const problems: InputProblem[] = [];
     let duplicates = 0;
+    let resources = 0;
     let batch: Input[] = [];
     const flush = async () => {
       for (const s of await submitBatch(batch, { queue, store, settings, version: EXTRACTOR.version, force: values.force, options, log })) {
@@ -97,13 +112,19 @@ export async function run(argv: string[]): Promise<number> {
       }
       batch = [];
     };
-    for await (const input of collectInputs(positionals, { ...DEFAULT_LIMITS, maxBytes })) {
+    const onResources = (folder: string, page: string, files: number) => {
+      resources += files;
+      log.info({ folder, page, files }, "a saved page's folder: its files are the page's, not documents");
+    };
+    for await (const input of collectInputs(positionals, { ...DEFAULT_LIMITS, maxBytes }, { assets: values.assets, onResources })) {
       if (isProblem(input)) {
         problems.push(input);
         log.warn({ input: input.name, reason: input.reason }, "not submitted");
         continue;
       }
-      batch.push(input);
+      // Had now, while the input's folder or archive is at hand: the pictures its extraction will ask for.
+      const carried = input.pictures ? await collectPictures(input, input.pictures, { store, maxBytes, log }) : null;
+      batch.push({ ...input, carried });
       if (batch.length >= 100) await flush();
     }
     await flush();
@@ -117,9 +138,10 @@ export async function run(argv: string[]): Promise<number> {
     const t = tally(outcomes, ids.length);
     const failures = [...outcomes].filter(([, o]) => o.state === "failed").map(([id, o]) => ({ names: names.get(id)!, reason: o.state === "failed" ? o.reason : "" }));
     if (values.json) {
-      process.stdout.write(`${JSON.stringify({ submitted: ids.length, duplicates, waited: !values["no-wait"], ...t, failures, notSubmitted: problems, recordsIn: `${settings.dataDir}/records/${EXTRACTOR.version}` }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ submitted: ids.length, duplicates, pageFolderFiles: resources, waited: !values["no-wait"], ...t, failures, notSubmitted: problems, recordsIn: `${settings.dataDir}/records/${EXTRACTOR.version}` }, null, 2)}\n`);
     } else {
       const lines = [`submitted ${ids.length} document${ids.length === 1 ? "" : "s"} (${duplicates} duplicate input${duplicates === 1 ? "" : "s"}), ${problems.length} not submitted`];
+      if (resources > 0) lines.push(`${resources} file${resources === 1 ? "" : "s"} in saved pages' <page>_files/ folders: the pages' own, not submitted as documents`);
       if (!values["no-wait"]) lines.push(`done ${t.done}, done with issues ${t.withIssues}, failed ${t.failed}`);
       if (failures.length) lines.push("failed:", ...failures.map((f) => `  ${f.names.join(", ")}: ${f.reason}`));
       if (problems.length) lines.push("not submitted:", ...problems.map((p) => `  ${p.name}: ${p.reason}`));
