@@ -102,18 +102,21 @@ function passOver(run: InkRun, words: OcrWord[], margin: number): Pick<Candidate
 const IDEOGRAPH = /^\p{Script=Han}$/u;
 
 /**
- * Whether the pass's reading over a number's ink may be replaced: anything but Chinese
- * read with confidence. The run is already a short line of narrow marks of the digits'
- * height, apart from its neighbours; what the pass made of it when unsure (二 for 22, 之
- * for 2, "。" for 0) is not a reading to keep.
+ * Whether the pass's reading over a number's ink may be replaced. The run is already a
+ * short line of narrow marks of the digits' height, apart from its neighbours; what the
+ * pass made of it when unsure (二 for 22, 之 for 2, "。" for 0, "ad17" for 317) is not a
+ * reading to keep, nor is a Chinese character read over a single narrow mark, whatever
+ * its confidence (工 for a serifed 1, at 90: a Chinese character is never one narrow
+ * stroke). Chinese read confidently over several marks may be a label's (川, 八): kept.
  */
-function replaceable(c: Pick<Candidate, "pass" | "symbols">): boolean {
+function replaceable(c: Pick<Candidate, "pass" | "symbols">, shape: NonNullable<CleanCell["shape"]>): boolean {
   if (c.pass.symbols === 0 || isNumberText(tidyNumber(c.pass.text))) return true;
-  if ([...c.pass.text].length > 3) return false;
-  return !c.symbols.some((s) => IDEOGRAPH.test(s.text) && s.wordConfidence >= SURE_IDEOGRAPH);
+  const ideographs = c.symbols.filter((s) => IDEOGRAPH.test(s.text));
+  if (ideographs.length > 2) return false;
+  return shape.digits === 1 || !ideographs.some((s) => s.wordConfidence >= SURE_IDEOGRAPH);
 }
 
-/** A Chinese character read at this confidence or more over a number-shaped run is kept: it is a label's. */
+/** A Chinese character read at this confidence or more over a number-shaped run of several marks is kept: it is a label's. */
 const SURE_IDEOGRAPH = 60;
 
 /** A pass reading sure enough to keep: a number of the ink's digit count (and point), read confidently, not across the run's edge. */
@@ -143,7 +146,7 @@ export async function settleLooseNumbers(lines: OcrLine[], page: Raster, small: 
     const cell = cleanCell(page, [x0, y0, x1, y1], 0, ctx.threshold, ctx.dpi);
     if (!cell.shape) continue;
     const over = passOver(run, words, margin);
-    if (replaceable(over)) found.push({ run, cell: cell as Candidate["cell"], ...over });
+    if (replaceable(over, cell.shape)) found.push({ run, cell: cell as Candidate["cell"], ...over });
   }
   // The digits' height: that of the runs the pass itself read as numbers. A page with none holds no table of numbers.
   const digitHeight = typicalHeight(found.filter((c) => c.pass.symbols > 0 && isNumberText(tidyNumber(c.pass.text))).map((c) => c.cell.shape));

@@ -84,8 +84,10 @@ function trailingValuesStart(cells: LayoutCell[], emptyIsValue: boolean): number
   while (k > 0) {
     const cell = cells[k - 1]!;
     const text = cell.text;
-    // The first cell of a row is its label; a misread digit is one character, or two with a stray mark.
-    const misread = cell.confidence !== undefined && k > 1 && (text.length === 1 || (text.length === 2 && /[^\p{Script=Han}]/u.test(text)));
+    // The first cell of a row is its label; a misread number is one character, two with a
+    // stray mark, or a short run of Latin letters and digits ("ad17" for 317): no label is.
+    const misread =
+      cell.confidence !== undefined && k > 1 && (text.length === 1 || (text.length === 2 && /[^\p{Script=Han}]/u.test(text)) || (text.length <= 6 && /\d/.test(text) && !/\p{Script=Han}/u.test(text)));
     if (text.trim() === "" ? !emptyIsValue : !isValueReading(readCell(text)) && !misread) break;
     k--;
   }
@@ -335,6 +337,25 @@ function valueSpans(lines: LayoutCell[][]): Span[] {
   );
 }
 
+/**
+ * Where a positioned line's values start: its trailing run of values, or — when the line
+ * ends in something no reading makes a value of ("ad17x9z" for 317) — the first value
+ * after its label from which most cells, two at least, are values. Such a line is a row
+ * of values with a bad cell (flagged CELL_UNPARSED where it lands), not a label: taken
+ * for one, its numbers went into another row's label and were lost.
+ */
+function lineValuesStart(cells: LayoutCell[]): number {
+  const trailing = trailingValuesStart(cells, false);
+  if (trailing < cells.length) return trailing;
+  const value = cells.map((c) => c.text.trim() !== "" && isValueReading(readCell(c.text)));
+  for (let k = 1; k < cells.length; k++) {
+    if (!value[k]) continue;
+    const count = value.slice(k).filter(Boolean).length;
+    if (count >= 2 && count * 2 >= cells.length - k) return k;
+  }
+  return cells.length;
+}
+
 export function positionedRows(printed: LayoutLine[], indices: number[]): TableRow[] {
   // Same order and length as `printed`, so `indices` still apply; a line can end up empty.
   const lines = joinWrappedCells(printed);
@@ -353,7 +374,7 @@ export function positionedRows(printed: LayoutLine[], indices: number[]): TableR
     // Only the label cell just left of the values (or a line's last cell) can hold a value of this row.
     const at = trailingValuesStart(raw, false) - 1;
     const cells = at >= 0 ? [...raw.slice(0, at), ...splitLabelNumber(raw[at]!, columns), ...raw.slice(at + 1)] : raw;
-    const start = trailingValuesStart(cells, false);
+    const start = lineValuesStart(cells);
     if (start < cells.length) {
       drafts.push({
         line,
