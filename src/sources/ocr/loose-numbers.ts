@@ -138,17 +138,21 @@ export async function settleLooseNumbers(lines: OcrLine[], page: Raster, small: 
   const runs = inkRuns(small.raster, ctx.threshold, ctx.dpi / small.factor)
     .filter((r) => numberShape(r.marks) !== null)
     .map((r) => ({ ...r, box: r.box.map((v) => v * small.factor) as Box }));
+  const margin = (run: InkRun) => Math.max(2, Math.round((run.box[3] - run.box[1]) * 0.25));
+  const passes = runs.map((run) => passOver(run, words, margin(run)));
+  // The digits' height: that of the runs the pass itself read as numbers (a page with none
+  // holds no table of numbers). Runs of another height (specks of a noisy scan, headings)
+  // are dropped before any is cut out and cleaned.
+  const heightOf = (run: InkRun) => run.box[3] - run.box[1];
+  const read = runs.filter((_, i) => passes[i]!.pass.symbols > 0 && isNumberText(tidyNumber(passes[i]!.pass.text))).map(heightOf).sort((a, b) => a - b);
+  if (read.length === 0) return lines;
+  const runHeight = read[Math.floor(read.length / 2)]!;
   const found: Candidate[] = [];
-  for (const run of runs) {
-    const height = run.box[3] - run.box[1];
-    const margin = Math.max(2, Math.round(height * 0.25));
-    const [x0, y0, x1, y1] = grow(run.box, margin);
-    const cell = cleanCell(page, [x0, y0, x1, y1], 0, ctx.threshold, ctx.dpi);
-    if (!cell.shape) continue;
-    const over = passOver(run, words, margin);
-    if (replaceable(over, cell.shape)) found.push({ run, cell: cell as Candidate["cell"], ...over });
-  }
-  // The digits' height: that of the runs the pass itself read as numbers. A page with none holds no table of numbers.
+  runs.forEach((run, i) => {
+    if (Math.abs(heightOf(run) - runHeight) > runHeight * 0.3) return;
+    const cell = cleanCell(page, grow(run.box, margin(run)), 0, ctx.threshold, ctx.dpi);
+    if (cell.shape && replaceable(passes[i]!, cell.shape)) found.push({ run, cell: cell as Candidate["cell"], ...passes[i]! });
+  });
   const digitHeight = typicalHeight(found.filter((c) => c.pass.symbols > 0 && isNumberText(tidyNumber(c.pass.text))).map((c) => c.cell.shape));
   if (digitHeight === null) return lines;
   const candidates = found.filter((c) => Math.abs(c.cell.shape.height - digitHeight) <= digitHeight * 0.2 && !readWell(c));
