@@ -79,13 +79,18 @@ function asciiOnly(code: string): string | null {
   const safe: [number, number][] = [];
   let unsafe = false;
   const source = ts.createSourceFile("cli.cjs", code, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
-  const visit = (node: ts.Node): void => {
+  // Walked with a stack of its own: minified code nests deep enough to overflow a recursive walk.
+  const pending: ts.Node[] = [source];
+  while (pending.length > 0) {
+    const node = pending.pop()!;
     if (ts.isRegularExpressionLiteral(node) || ts.isStringLiteral(node)) safe.push([node.getStart(source), node.end]);
     else if (ts.isTemplateLiteralToken(node) || ts.isIdentifier(node) || ts.isPrivateIdentifier(node) || ts.isJsxText(node)) {
       if (/[\u0080-\uffff]/.test(node.getText(source))) unsafe = true;
-    } else ts.forEachChild(node, visit);
-  };
-  visit(source);
+    } else
+      ts.forEachChild(node, (child) => {
+        pending.push(child);
+      });
+  }
   if (unsafe || /[\u2028\u2029]/.test(code)) return null;
   safe.sort((a, b) => a[0] - b[0]);
   let next = 0;
@@ -129,7 +134,13 @@ if (sloppy.length > 0) {
 }
 
 const original = readFileSync(bundle, "utf8");
-const ascii = asciiOnly(original);
+let ascii: string | null = null;
+try {
+  ascii = asciiOnly(original);
+} catch (error) {
+  // TypeScript's parser is recursive too: a bundle it cannot walk stays UTF-8 (read as such).
+  process.stderr.write(`nianbao build: the bundle stays UTF-8 (${error instanceof Error ? error.message : String(error)})\n`);
+}
 if (ascii !== null) writeFileSync(bundle, ascii);
 
 const entry = (file: string): [string, number, number] => {
