@@ -231,6 +231,15 @@ describe("a saved page whose table is a picture, through ingest and the queue", 
     rmSync(blobPath(data, pictureSha));
 
     await startWorker(e);
+    // The job must have failed before the folder is submitted again: that submission stores the picture again.
+    for (let waited = 0; ; waited += 500) {
+      const { all, close } = await jobs("lost");
+      const reason = all[0]?.failedReason;
+      await close();
+      if (reason) break;
+      if (waited > 300_000) throw new Error("the job whose picture is gone neither failed nor ended within 300 s");
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
     const failed = ingest(e, [file.replace(/report\.html$/, "")]);
     // The same page and picture: the job already submitted, now failed at once and for good.
     expect(failed.status).toBe(12);
