@@ -6,6 +6,7 @@
  */
 import { codebook, type CodebookEntry } from "../definition/codebook.js";
 import type { Issue } from "../model/issue.js";
+import type { ReportRecord } from "../model/record.js";
 import { namingIndex } from "../validate/flags.js";
 import type { DatasetRow } from "./types.js";
 
@@ -125,4 +126,76 @@ export function cellRows(row: DatasetRow): CellRow[] {
     });
   }
   return out;
+}
+
+/** A cell of the codebook as `eachCell` finds it in a record. */
+export interface CellSpec {
+  /** Its codebook entry (`entry.path` is the column name of the wide table). */
+  entry: CodebookEntry;
+  /** Its index in the wide row (`wideValues`). */
+  wide: number;
+  /** The last key of its path: the column, or `value`/`unit` of an amount. */
+  key: string;
+  /** The amount's key, for the second step of `amount.value`. */
+  amount: string | undefined;
+  /** The path the issues name it by (an amount's value and unit by their amount's path). */
+  flagPath: string;
+}
+
+/** A table row's cells, in codebook order. */
+export interface RowSpec {
+  table: string;
+  row: string;
+  cells: CellSpec[];
+}
+
+let rowSpecs: RowSpec[] | undefined;
+
+/** The codebook's cells, row by row (in codebook order). */
+export function cellSpecs(): readonly RowSpec[] {
+  if (rowSpecs) return rowSpecs;
+  const specs: RowSpec[] = [];
+  wideColumns().forEach((c, wide) => {
+    if (!c.cell) return;
+    const [table, row, ...rest] = c.name.split(".");
+    let spec = specs.at(-1);
+    if (!spec || spec.table !== table || spec.row !== row) specs.push((spec = { table: table!, row: row!, cells: [] }));
+    spec.cells.push({ entry: c.cell, wide, key: rest.at(-1)!, amount: rest.length > 1 ? rest[0] : undefined, flagPath: c.name.replace(/\.(value|unit)$/, "") });
+  });
+  return (rowSpecs = specs);
+}
+
+/**
+ * The cells of `cellRows`, with the same values, flags and codes, in the same order, but
+ * handed to `visit` one by one (no object per cell) and found table by table and row by
+ * row; the issues are asked only for a record that has some that can name a cell (most
+ * records have none). `codes`: the codes of the issues that name the cell, each once, or
+ * null when none does (the cell is not flagged).
+ */
+export function eachCell(record: ReportRecord, visit: (cell: CellSpec, value: Value, codes: string[] | null) => void): void {
+  const issues = record.issues as Issue[];
+  const naming = issues.some((i) => i.severity !== "info" && i.path !== null) ? namingIndex(issues) : null;
+  const tables = record as unknown as Record<string, unknown>;
+  for (const spec of cellSpecs()) {
+    const table = tables[spec.table];
+    if (table === null || typeof table !== "object") continue;
+    const values = (table as Record<string, unknown>)[spec.row];
+    if (values === null || typeof values !== "object") continue;
+    for (const cell of spec.cells) {
+      let at = values as Record<string, unknown>;
+      if (cell.amount !== undefined) {
+        const amount = at[cell.amount];
+        if (amount === null || typeof amount !== "object") continue;
+        at = amount as Record<string, unknown>;
+      }
+      const value = at[cell.key];
+      if (value !== null && typeof value !== "number" && typeof value !== "string") continue;
+      let codes: string[] | null = null;
+      if (naming) {
+        const named = naming(cell.flagPath);
+        if (named.length > 0) codes = [...new Set(named.map((i) => i.code))];
+      }
+      visit(cell, value, codes);
+    }
+  }
 }

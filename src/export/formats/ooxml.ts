@@ -13,6 +13,7 @@
  * in a sheet of the same name with " (2)", " (3)" ….
  */
 import { join } from "node:path";
+import { ascii, ByteWriter, utf8Bytes } from "./bytes.js";
 import { DeflatedFile, type DeflatedData, type ZipWriter } from "./zip.js";
 
 export type CellValue = string | number | boolean | null;
@@ -112,42 +113,54 @@ interface FinishedPart {
   filter: string;
 }
 
-/** One worksheet file: its header, its rows, buffered into chunks of deflated XML. */
+/** Bytes written per sheet before they go to the deflater. */
+const CHUNK = 1 << 18;
+
+/** One worksheet file: its header, its rows, written as bytes into chunks that go to the deflater. */
 class Part {
   rows = 0;
-  buffer = "";
   readonly file: DeflatedFile;
+  readonly out: ByteWriter;
 
   constructor(
     readonly name: string,
     path: string,
     level: number,
   ) {
-    this.file = new DeflatedFile(path, level);
-  }
-
-  async flush(): Promise<void> {
-    if (!this.buffer) return;
-    const text = this.buffer;
-    this.buffer = "";
-    await this.file.write(text);
+    const file = (this.file = new DeflatedFile(path, level));
+    this.out = new ByteWriter(CHUNK, (bytes, done) => file.push(bytes, done));
   }
 }
 
-/** Text buffered per sheet before it goes to the deflater. */
-const CHUNK = 1 << 16;
+// The XML of a cell, in pieces: `<c r="B7" s="3" t="s"><v>12</v></c>`.
+const ROW_OPEN = ascii('<row r="');
+const ROW_OPENED = ascii('">');
+const ROW_CLOSE = ascii("</row>");
+const QUOTE = ascii('"');
+const STYLE_ATTRIBUTES: Uint8Array[] = [];
+for (const s of Object.values(STYLE)) STYLE_ATTRIBUTES[s] = ascii(` s="${s}"`);
+const EMPTY = ascii("/>");
+const NUMBER = ascii("><v>");
+const BOOLEAN = ascii(' t="b"><v>');
+const SHARED = ascii(' t="s"><v>');
+const INLINE = ascii(' t="inlineStr">');
+const VALUE_CLOSE = ascii("</v></c>");
+const CELL_CLOSE = ascii("</c>");
+const TRUE = ascii("1");
+const FALSE = ascii("0");
 
 /**
- * A worksheet. `row()` only buffers (no promise per row); `drain()` hands the buffer on
- * once it is big enough and must be awaited between rows often enough to keep memory
+ * A worksheet. `row()` only buffers (no promise per row); `drain()` waits while the
+ * deflater is behind and must be awaited between rows often enough to keep memory
  * flat — the XLSX sink does after every report.
  */
 export class Sheet {
   private part: Part | undefined;
-  /** Parts past the row limit, their closing tags buffered, not yet written out. */
+  /** Parts past the row limit, their closing tags written, not yet ended. */
   private readonly full: Part[] = [];
   private readonly finished: FinishedPart[] = [];
-  private readonly refs: string[];
+  /** `<c r="` and each column's letters. */
+  private readonly opens: Uint8Array[];
   private readonly lastColumn: string;
   private readonly start: string;
 
@@ -155,9 +168,9 @@ export class Sheet {
     private readonly book: Workbook,
     readonly spec: SheetSpec,
   ) {
-    this.refs = spec.columns.map((_, i) => columnName(i));
+    this.opens = spec.columns.map((_, i) => ascii(`<c r="${columnName(i)}`));
     this.lastColumn = columnName(Math.max(spec.columns.length - 1, 0));
-    this.start = this.head();
+    this.start = utf8Bytes(this.head());
   }
 
   /** The worksheet's XML up to its first data row: views, widths, the two header rows. */
@@ -175,7 +188,7 @@ export class Sheet {
     const lines = Math.max(1, ...this.spec.columns.map((c) => Math.ceil((c.label.length * 2) / Math.max(c.width - 1, 1))));
     const height = Math.min(15 * lines + 3, 150);
     const row = (r: number, style: Style, text: (c: SheetColumn) => string, attrs = "") =>
-      `<row r="${r}"${attrs}>${this.spec.columns.map((c, i) => `<c r="${this.refs[i]}${r}" s="${style}" t="inlineStr">${inlineString(text(c))}</c>`).join("")}</row>`;
+      `<row r="${r}"${attrs}>${this.spec.columns.map((c, i) => `<c r="${columnName(i)}${r}" s="${style}" t="inlineStr">${inlineString(text(c))}</c>`).join("")}</row>`;
     return (
       `${XML_HEAD}<worksheet xmlns="${NS_MAIN}" xmlns:r="${NS_REL}">` +
       `<sheetViews><sheetView workbookViewId="0">${pane}</sheetView></sheetViews>` +
@@ -191,14 +204,14 @@ export class Sheet {
     const number = this.finished.length + this.full.length + 1;
     const part = new Part(sheetName(this.spec.name, number), join(this.book.dir, `part-${this.book.nextPartId()}.xml.deflate`), this.book.level);
     this.book.track(part.file);
-    part.buffer = this.start;
+    part.out.latin(this.start);
     part.rows = 2;
     return part;
   }
 
-  /** Buffers a part's closing tags; drain() writes it out. */
+  /** Writes a part's closing tags; drain() ends it. */
   private retire(part: Part): void {
-    part.buffer += `</sheetData><autoFilter ref="A2:${this.lastColumn}${part.rows}"/></worksheet>`;
+    part.out.latin(`</sheetData><autoFilter ref="A2:${this.lastColumn}${part.rows}"/></worksheet>`);
     this.full.push(part);
   }
 
@@ -210,34 +223,53 @@ export class Sheet {
     }
     this.part ??= this.openPart();
     const r = ++this.part.rows;
-    let xml = `<row r="${r}">`;
+    const out = this.part.out;
+    out.bytes(ROW_OPEN);
+    out.number(r);
+    out.bytes(ROW_OPENED);
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
       const s = styles?.[i];
-      const style = s ? ` s="${s}"` : "";
-      if (v === null || v === undefined || (typeof v === "number" && !Number.isFinite(v))) {
-        if (s) xml += `<c r="${this.refs[i]}${r}"${style}/>`;
-      } else if (typeof v === "number") {
-        xml += `<c r="${this.refs[i]}${r}"${style}><v>${Object.is(v, -0) ? 0 : v}</v></c>`;
+      const blank = v === null || v === undefined || (typeof v === "number" && !Number.isFinite(v));
+      if (blank && !s) continue;
+      // <c r="B7"
+      out.bytes(this.opens[i]!);
+      out.number(r);
+      out.bytes(QUOTE);
+      if (s) out.bytes(STYLE_ATTRIBUTES[s]!);
+      if (blank) out.bytes(EMPTY);
+      else if (typeof v === "number") {
+        out.bytes(NUMBER);
+        out.number(Object.is(v, -0) ? 0 : v);
+        out.bytes(VALUE_CLOSE);
       } else if (typeof v === "boolean") {
-        xml += `<c r="${this.refs[i]}${r}"${style} t="b"><v>${v ? 1 : 0}</v></c>`;
+        out.bytes(BOOLEAN);
+        out.bytes(v ? TRUE : FALSE);
+        out.bytes(VALUE_CLOSE);
       } else {
-        const shared = this.book.shared.get(v);
-        if (shared === undefined) xml += `<c r="${this.refs[i]}${r}"${style} t="inlineStr">${inlineString(v)}</c>`;
-        else xml += `<c r="${this.refs[i]}${r}"${style} t="s"><v>${shared}</v></c>`;
+        const shared = this.book.shared.get(v!);
+        if (shared === undefined) {
+          out.bytes(INLINE);
+          out.latin(this.book.inline(v!));
+          out.bytes(CELL_CLOSE);
+        } else {
+          out.bytes(SHARED);
+          out.number(shared);
+          out.bytes(VALUE_CLOSE);
+        }
       }
     }
-    this.part.buffer += `${xml}</row>`;
+    out.bytes(ROW_CLOSE);
   }
 
-  /** Writes out full parts, and the buffer once it is big enough. */
+  /** Ends full parts, and waits while the deflater is behind. */
   async drain(): Promise<void> {
     while (this.full.length) {
       const part = this.full.shift()!;
-      await part.flush();
+      part.out.flush();
       this.finished.push({ name: part.name, data: await part.file.end(), filter: `A2:${this.lastColumn}${part.rows}` });
     }
-    if (this.part && this.part.buffer.length >= CHUNK) await this.part.flush();
+    if (this.part) await this.part.file.drained();
   }
 
   /** Ends the sheet (a sheet with no rows still has its header). */
@@ -293,6 +325,19 @@ export class Workbook {
 
   get level(): number {
     return this.options.level ?? 6;
+  }
+
+  /** The last inline strings written, as byte strings: a report's organ is on each of its rows. */
+  private inlined = new Map<string, string>();
+
+  /** A text cell's `<is>` element as a byte string (bytes.ts). */
+  inline(text: string): string {
+    let xml = this.inlined.get(text);
+    if (xml === undefined) {
+      if (this.inlined.size >= 1024) this.inlined = new Map();
+      this.inlined.set(text, (xml = utf8Bytes(inlineString(text))));
+    }
+    return xml;
   }
 
   nextPartId(): number {

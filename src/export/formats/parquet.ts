@@ -17,9 +17,8 @@
  * label, type and unit (JSON). Readable by DuckDB, pandas/pyarrow and R arrow.
  */
 import { ByteWriter, ParquetWriter } from "hyparquet-writer";
-import { codebook } from "../../definition/codebook.js";
 import { EXTRACTOR } from "../../version.js";
-import { cellRows, wideColumns, wideValues, type ColumnType, type Value } from "../table.js";
+import { eachCell, wideColumns, wideValues, type ColumnType, type Value } from "../table.js";
 import type { DatasetRow, Sink } from "../types.js";
 import { AtomicFile } from "./file.js";
 import type { SinkOptions } from "./index.js";
@@ -58,6 +57,13 @@ function element(c: ParquetColumn): SchemaElement {
     case "string":
       return { name: c.name, type: "BYTE_ARRAY", converted_type: "UTF8", logical_type: { type: "STRING" }, repetition_type: "OPTIONAL" };
   }
+}
+
+const BIGINTS: bigint[] = [];
+
+/** An INT64 value as the writer takes it; the small ones (counts, years) made once. */
+function bigint(n: number): bigint {
+  return n >= 0 && n < 4096 ? (BIGINTS[n] ??= BigInt(n)) : BigInt(n);
 }
 
 function toParquet(c: ParquetColumn, value: Value | boolean | undefined, where: () => string): ParquetValue {
@@ -122,15 +128,15 @@ export function parquetSink(options: SinkOptions, tuning: { rowGroupSize?: numbe
   const long = options.long === true;
   const columns = long ? LONG_PARQUET_COLUMNS : wideParquetColumns();
   const groupSize = tuning.rowGroupSize ?? (long ? LONG_ROW_GROUP : WIDE_ROW_GROUP);
-  const stringCells = new Set(codebook().filter((e) => e.type === "string").map((e) => e.path));
   let writer: ParquetWriter | undefined;
   let data: ParquetValue[][] = [];
   let rows = 0;
 
-  // Columns allocated at their full size once per row group: grown by pushing, every column
-  // would leave a trail of outgrown copies for the garbage collector.
+  // The columns, allocated once at a row group's size and a report's cells more and used for
+  // every row group: arrays made anew for each (and grown by pushing) are what the garbage
+  // collector spent most of a long export on, copying and promoting them while they fill.
   const reset = () => {
-    data = columns.map(() => new Array<ParquetValue>(groupSize).fill(null));
+    data = columns.map(() => new Array<ParquetValue>(groupSize + 512).fill(null));
     rows = 0;
   };
 
@@ -139,22 +145,53 @@ export function parquetSink(options: SinkOptions, tuning: { rowGroupSize?: numbe
     // One row group of everything buffered (a long group may run a report's cells past the size).
     const count = rows;
     const columnData = columns.map((c, i) => {
-      const values = data[i]!;
-      values.length = count;
+      const values = data[i]!.slice(0, count);
       return {
         name: c.name,
-        data: c.kind === "int64" ? values.map((v) => (v === null ? null : BigInt(v))) : values,
+        data: c.kind === "int64" ? values.map((v) => (v === null ? null : bigint(v as number))) : values,
         // Min/max of the long table's text columns cost a third of its writing and prune little.
         ...(long && c.kind === "string" ? { statistics: false } : {}),
       };
     });
-    reset();
+    rows = 0;
+    // The writer encodes the group before it returns (and then waits for the file): the columns are free again.
     await writer!.write({ columnData, rowGroupSize: count });
   }
 
   function push(values: readonly (Value | boolean | undefined)[], where: () => string): void {
     for (let i = 0; i < columns.length; i++) data[i]![rows] = toParquet(columns[i]!, values[i], where);
     rows++;
+  }
+
+  /** A report's cells as rows of the long table, straight into the columns (LONG_PARQUET_COLUMNS, in order). */
+  function pushCells(row: DatasetRow): void {
+    const { record } = row;
+    const [id, organ, organKey, year, template, table, rowKey, column, path, value, valueText, flagged, codes] = data as [
+      ParquetValue[], ParquetValue[], ParquetValue[], ParquetValue[], ParquetValue[], ParquetValue[], ParquetValue[], ParquetValue[], ParquetValue[], ParquetValue[], ParquetValue[], ParquetValue[], ParquetValue[],
+    ];
+    const where = () => `record ${record.source.sha256} (${record.source.name})`;
+    let year_: ParquetValue | undefined;
+    eachCell(record, (cell, v, named) => {
+      // A text cell's value (an amount's unit) goes to value_text, a number to value; a blank is null in both.
+      const text = cell.entry.type === "string";
+      if (!text && typeof v === "string") throw new Error(`${where()}: value is not a number: ${v}`);
+      year_ ??= toParquet(LONG_PARQUET_COLUMNS[3]!, record.meta.year, where);
+      // A long group runs a report's cells past its size: the columns grow for them.
+      const n = rows++;
+      id[n] = record.source.sha256;
+      organ[n] = record.meta.organ;
+      organKey[n] = row.organKey;
+      year[n] = year_;
+      template[n] = record.meta.template;
+      table[n] = cell.entry.tableNumber;
+      rowKey[n] = cell.entry.row;
+      column[n] = cell.entry.column;
+      path[n] = cell.entry.path;
+      value[n] = text ? null : v;
+      valueText[n] = text && v !== null ? String(v) : null;
+      flagged[n] = named !== null;
+      codes[n] = named ? named.join(" ") : null;
+    });
   }
 
   return {
@@ -171,17 +208,8 @@ export function parquetSink(options: SinkOptions, tuning: { rowGroupSize?: numbe
     },
     write: async (row: DatasetRow) => {
       const where = () => `record ${row.record.source.sha256} (${row.record.source.name})`;
-      if (long) {
-        for (const c of cellRows(row)) {
-          const text = stringCells.has(c.path);
-          push(
-            [c.id, c.organ, c.organKey, c.year, c.template, c.table, c.row, c.column, c.path, text ? null : c.value, text ? c.value : null, c.flagged, c.issueCodes.join(" ") || null],
-            where,
-          );
-        }
-      } else {
-        push(wideValues(row), where);
-      }
+      if (long) pushCells(row);
+      else push(wideValues(row), where);
       if (rows >= groupSize) await flushGroup();
     },
     close: async () => {

@@ -175,9 +175,9 @@ export class ZipWriter {
 }
 
 /**
- * A file of raw-deflated data, filled text chunk by text chunk: the CRC and size of the
- * text are counted as it goes, the deflating runs on the thread pool, and a write waits
- * when the deflater or the disk is behind, so memory stays flat however much is written.
+ * A file of raw-deflated data, filled chunk by chunk: the CRC and size of the data are
+ * counted as it goes, the deflating runs on the thread pool, and drained() waits when the
+ * deflater or the disk is behind, so memory stays flat however much is written.
  */
 export class DeflatedFile {
   private readonly deflate: DeflateRaw;
@@ -200,12 +200,21 @@ export class DeflatedFile {
     this.done.catch(() => undefined);
   }
 
-  async write(text: string): Promise<void> {
-    const bytes = Buffer.from(text, "utf8");
+  /**
+   * Hands bytes to the deflater, which owns them until it calls `done` (then they may be
+   * written again). Synchronous: drained() waits while the deflater is behind.
+   */
+  push(bytes: Buffer, done?: () => void): void {
     this.crc = crc32(bytes, this.crc);
     this.size += bytes.length;
-    // A failure of the deflater or the file destroys the deflater with it: `once` rejects.
-    if (!this.deflate.write(bytes)) await once(this.deflate, "drain");
+    this.deflate.write(bytes, done && ((error) => error || done()));
+  }
+
+  /** Waits while the deflater's buffer is full (memory stays flat); rejects if it or the file failed. */
+  async drained(): Promise<void> {
+    // A failure of the deflater or the file destroys the deflater with it: `done` rejects.
+    if (this.deflate.destroyed) await this.done;
+    else if (this.deflate.writableNeedDrain) await Promise.race([once(this.deflate, "drain"), this.done]);
   }
 
   /** Ends the data and returns what the archive needs to copy it. */

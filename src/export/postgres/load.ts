@@ -28,6 +28,7 @@ import { codebook } from "../../definition/codebook.js";
 import type { Issue } from "../../model/issue.js";
 import type { ReportRecord } from "../../model/record.js";
 import { issuesNaming } from "../../validate/flags.js";
+import { utf8Buffer, utf8Bytes } from "../formats/bytes.js";
 import type { DatasetRow, Finding } from "../types.js";
 
 /** Advisory lock every load transaction takes (transaction-scoped). */
@@ -108,10 +109,10 @@ export interface PreparedRow {
    * encoded once, for the digest and the wire alike).
    */
   report: Buffer;
-  /** `cells` lines after `report_id`, joined by newlines ("" for none). */
+  /** `cells` lines after `report_id`, joined by newlines ("" for none), as a byte string (formats/bytes.ts). */
   cells: string;
   cellCount: number;
-  /** `issues` lines after `report_id`, joined by newlines ("" for none). */
+  /** `issues` lines after `report_id`, joined by newlines ("" for none), as a byte string. */
   issues: string;
   issueCount: number;
 }
@@ -197,7 +198,7 @@ export class RowPreparer {
         let text: string;
         if (value === null) [numeric, text] = [NULL, NULL];
         else if (typeof value === "number") [numeric, text] = [field(value), NULL];
-        else if (typeof value === "string") [numeric, text] = [NULL, copyText(value)];
+        else if (typeof value === "string") [numeric, text] = [NULL, utf8Bytes(copyText(value))];
         else continue;
         let flagged = "f";
         let codes = NULL;
@@ -209,7 +210,7 @@ export class RowPreparer {
       }
     }
 
-    const issueLines = issues.map((i, n) => [n, field(i.code), field(i.severity), field(i.path), field(i.message), jsonField(i.expected), jsonField(i.actual)].join("\t")).join("\n");
+    const issueLines = utf8Bytes(issues.map((i, n) => [n, field(i.code), field(i.severity), field(i.path), field(i.message), jsonField(i.expected), jsonField(i.actual)].join("\t")).join("\n"));
 
     const { provenance, ...rest } = record as ReportRecord & { provenance?: unknown };
     const others = row.sources.slice(1).map((s) => ({ sha256: s.sha256, name: s.name, url: s.url }));
@@ -233,8 +234,9 @@ export class RowPreparer {
 
     const cells = cellLines.join("\n");
     const cellCount = cellLines.length;
-    const report = Buffer.from(body);
-    const digest = createHash("sha1").update(`${LOAD_FORMAT}\n`).update(report).update(`\n#cells\n${cells}\n#issues\n${issueLines}`).digest("hex");
+    const report = utf8Buffer(body);
+    // The cells' and issues' byte strings are their UTF-8 bytes: hashed as such ("latin1": a character a byte).
+    const digest = createHash("sha1").update(`${LOAD_FORMAT}\n`).update(report).update(`\n#cells\n${cells}\n#issues\n${issueLines}`, "latin1").digest("hex");
     return { sha256: record.source.sha256, version, digest, report, cells, cellCount, issues: issueLines, issueCount: issues.length };
   }
 }
@@ -286,7 +288,7 @@ export async function transaction<T>(client: pg.Client, work: () => Promise<T>):
   }
 }
 
-/** Streams COPY text — pieces of it, lines ending in "\n" — to the server in chunks of about 256 KiB. */
+/** Streams COPY text — pieces of it, lines ending in "\n", byte strings (formats/bytes.ts) or bytes — to the server in chunks of about 256 KiB. */
 async function copyIn(client: pg.Client, table: string, columns: readonly string[], pieces: Iterable<string | Buffer>): Promise<void> {
   function* chunks(): Generator<Buffer> {
     let parts: Buffer[] = [];
@@ -294,7 +296,7 @@ async function copyIn(client: pg.Client, table: string, columns: readonly string
     let text = "";
     const settle = () => {
       if (!text) return;
-      const bytes = Buffer.from(text);
+      const bytes = Buffer.from(text, "latin1");
       parts.push(bytes);
       size += bytes.length;
       text = "";
@@ -397,12 +399,18 @@ function* prefixed(rows: readonly PreparedRow[], ids: readonly string[], lines: 
  * over the same records changes nothing.
  */
 export async function replaceFindings(client: pg.Client, findings: readonly Finding[]): Promise<void> {
-  const lines = findings.map((f, n) => [n, field(f.code), field(f.severity), field(f.organKey), field(f.year), arrayField(f.ids), arrayField(f.paths), field(f.message)].join("\t"));
+  // Made as they are sent: a dataset may have a finding for most of its records.
+  function* lines(): Generator<string> {
+    for (let n = 0; n < findings.length; n++) {
+      const f = findings[n]!;
+      yield utf8Bytes(`${[n, field(f.code), field(f.severity), field(f.organKey), field(f.year), arrayField(f.ids), arrayField(f.paths), field(f.message)].join("\t")}\n`);
+    }
+  }
   const columns = FINDING_COLUMNS.join(", ");
   const row = (alias: string) => `(${FINDING_COLUMNS.map((c) => `${alias}.${c}`).join(", ")})`;
   await transaction(client, async () => {
     await client.query("CREATE TEMP TABLE findings_new (LIKE findings) ON COMMIT DROP");
-    if (lines.length > 0) await copyIn(client, "findings_new", FINDING_COLUMNS, lines.map((line) => `${line}\n`));
+    if (findings.length > 0) await copyIn(client, "findings_new", FINDING_COLUMNS, lines());
     await client.query(`DELETE FROM findings f WHERE NOT EXISTS (SELECT 1 FROM findings_new n WHERE ${row("n")} IS NOT DISTINCT FROM ${row("f")})`);
     await client.query(`INSERT INTO findings (${columns}) SELECT ${columns} FROM findings_new n WHERE NOT EXISTS (SELECT 1 FROM findings f WHERE f.ordinal = n.ordinal) ORDER BY n.ordinal`);
   });
