@@ -168,6 +168,34 @@ describe("the dataset: sources, filters and checks", () => {
     expect(all.rows.map((r) => r.extractor!.version).sort()).toEqual(["0.10.0", "0.9.2"]);
   });
 
+  it("of one source read twice by one version (a page alone, and with its pictures), keeps the reading with its tables", async () => {
+    // The page alone: its picture tables unread, so table 三 missing with an error.
+    const alone = variant(seed, {
+      version: "1.0.0",
+      sha: sha(9),
+      edit: (r) => {
+        (r as unknown as Record<string, unknown>).applications = null;
+        r.issues.push({ code: "TABLE_MISSING", severity: "error", path: "applications", message: "table 三 not found" } as ReportRecord["issues"][number]);
+      },
+    });
+    const withPictures = variant(seed, { version: "1.0.0", sha: sha(9) });
+    for (const order of [
+      [alone, withPictures],
+      [withPictures, alone],
+    ]) {
+      const store = new LocalStore(tempDir("export-store-"));
+      // Stored under different keys (the page's hash, the manifest's), as the queue stores them.
+      for (const [n, r] of order.entries()) await store.putRecord({ sha256: sha(100 + n), version: "1.0.0" }, r);
+      const out = join(tempDir("export-"), "x.jsonl");
+      const summary = await runExport({ from: [store.root], format: "jsonl", sink: { out }, log });
+      const rows = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l) as ReportRecord);
+      expect(rows.length).toBe(1);
+      expect(rows[0]!.applications).not.toBeNull();
+      expect(rows[0]!.issues.some((i) => i.code === "TABLE_MISSING")).toBe(false);
+      expect(summary.left.olderVersions).toBe(1);
+    }
+  });
+
   it("filters by year, template, organ and clean", async () => {
     const a = variant(seed, { sha: sha(2), organ: "甲县人民政府", year: 2020 });
     const b = variant(seed, { sha: sha(3), organ: "乙县人民政府", year: 2021 });

@@ -260,13 +260,15 @@ async function differingCells(a: Entry, b: Entry): Promise<string[]> {
 
 export async function planDataset(entries: Entry[], filters: Filters, aliases: OrganAliases): Promise<Plan> {
   const left = { olderVersions: 0, filtered: 0, duplicates: 0 };
-  // One record per source: the newest extractor version.
+  // One record per source: the newest extractor version; of several records of that version, the one KEEP_RULE prefers.
   let chosen = entries;
   if (filters.latest !== false) {
     const bySource = new Map<string, Entry>();
     for (const e of entries) {
       const other = bySource.get(e.sha256);
-      if (!other || compareVersions(e.version, other.version) > 0) bySource.set(e.sha256, e);
+      const newer = other ? compareVersions(e.version, other.version) : 1;
+      // One version of a source read more than once (a page alone and with its pictures): the better reading.
+      if (newer > 0 || (newer === 0 && other && (preferred(e, other) || cmp(e.path, other.path)) < 0)) bySource.set(e.sha256, e);
     }
     left.olderVersions = entries.length - bySource.size;
     chosen = [...bySource.values()];
