@@ -26,6 +26,32 @@ describe("alignRows", () => {
     ]);
   });
 
+  // An OCR'd scan garbles labels: a row no cue names is placed by its order only where no
+  // other alignment fits as well (pingtan-2023's borderless print scanned at 200 dpi read
+  // 三、本年度办理结果（一）予以公开 as "ET" / "年度办" / "理结果"; two rows between 二、上年结转
+  // and （二）部分公开, the fragment with a stray mark took 予以公开 by the alignment's tie-break).
+  it("leaves a key that two rows without a label fit equally well unplaced, naming both", () => {
+    const labels = ["二、上年结转政府信息公开申请数量", "ET年度办", "理结果", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"];
+    const { matches, ambiguous } = alignRows(labels, keys2021, APPLICATION_ROW_CUES);
+    expect([...matches.values()]).toEqual(expect.arrayContaining(["carriedOver", "partiallyGranted"]));
+    expect([...matches.values()]).not.toContain("granted");
+    expect(ambiguous.get("granted")).toEqual([1, 2]);
+  });
+
+  it("places a row without a label by order when it is the only row for the only key between its neighbours", () => {
+    const labels = ["二、上年结转政府信息公开申请数量", "ET年度办理结果", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"];
+    const { matches, ambiguous } = alignRows(labels, keys2021, APPLICATION_ROW_CUES);
+    expect(matches.get(1)).toBe("granted");
+    expect(ambiguous.size).toBe(0);
+  });
+
+  it("leaves a row without a label unplaced when two keys between its neighbours fit it", () => {
+    const labels = ["二、上年结转政府信息公开申请数量", "ET年度办理结果", "1.属于国家秘密"];
+    const { matches, ambiguous } = alignRows(labels, keys2021, APPLICATION_ROW_CUES);
+    expect(matches.get(1)).toBeUndefined();
+    expect([...ambiguous.keys()].sort()).toEqual(["granted", "partiallyGranted"]);
+  });
+
   it("skips a row that names nothing when every slot is taken", () => {
     const labels = ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量"];
     const { matches } = alignRows(labels, keys2021, APPLICATION_ROW_CUES);

@@ -194,13 +194,18 @@ describe("renderings: browser prints and scans", () => {
 
   // A borderless table scanned: the page pass read lone numbers as 二 (22), 之 (2) or not at
   // all — 178 and 173 of 202 cells, with 1 and 2 wrong cells silent — until the number-shaped
-  // runs of ink were read by the digit model (src/sources/ocr/loose-numbers.ts): 197 and 198.
+  // runs of ink were read by the digit model (src/sources/ocr/loose-numbers.ts): 196 and 200,
+  // the rest flagged. Those were lost to phantom values — a number read a second time from a
+  // box tesseract put beside its ink or across two numbers (loose-numbers.ts readsOnlyPlaced),
+  // a mark read among a label's characters taken for a value (rows.ts: a misread is a value
+  // only in a value column) — and, once the fragment with the mark no longer made a row, the
+  // row with the garbled label "ET" is placed by its order, the one row left for its slot.
   itRenders(
     "pingtan-2023's borderless print scanned at 200 dpi, rasterised by pdf.js and by poppler",
     true,
     async () => {
-      expectBaseline(await measure("pingtan-2023.print-borderless.scan-200-pdfjs"), { correct: 195, silent: 0 });
-      expectBaseline(await measure("pingtan-2023.print-borderless.scan-200-poppler"), { correct: 195, silent: 0 });
+      expectBaseline(await measure("pingtan-2023.print-borderless.scan-200-pdfjs"), { correct: 202, silent: 0 });
+      expectBaseline(await measure("pingtan-2023.print-borderless.scan-200-poppler"), { correct: 202, silent: 0 });
     },
     400_000,
   );

@@ -126,6 +126,14 @@ export function parseApplications(printed: TableRow[], out: Collector, shape: Te
   for (const key of best.keys) {
     const row = byKey.get(key);
     table[key] = Object.fromEntries(COLUMNS.map((c) => [c, null]));
+    const rivals = best.ambiguous.get(key);
+    if (rivals) {
+      const printed = rivals.map((i) => `"${rows[i]!.label}" (${rows[i]!.values.map((v) => v.text).join(" ") || "no values"})`).join(" or ");
+      out.issue("CELLS_AMBIGUOUS", "error", `applications.${key}`, `no label names table 三 row ${key}; by order it may be ${printed}, and no alignment of the rows is better than another; values left null`, {
+        actual: rivals.map((i) => rows[i]!.values.map((v) => v.text).join(" ")).join(" | "),
+      });
+      continue;
+    }
     if (!row) {
       out.issue("ROW_MISSING", "error", `applications.${key}`, `table 三 row ${key} was not found`);
       continue;
@@ -152,8 +160,9 @@ export function parseApplications(printed: TableRow[], out: Collector, shape: Te
       });
     }
   }
+  const rivalRows = new Set([...best.ambiguous.values()].flat());
   rows.forEach((row, i) => {
-    if (!best.matches.has(i) && row.values.some((v) => v.reading.kind === "number")) {
+    if (!best.matches.has(i) && !rivalRows.has(i) && row.values.some((v) => v.reading.kind === "number")) {
       out.issue("UNKNOWN_LABEL", "warning", "applications", `a row of table 三 matches no template row: "${row.label}" (${row.values.map((v) => v.text).join(" ")})`);
     }
   });

@@ -188,8 +188,36 @@ export async function settleLooseNumbers(lines: OcrLine[], page: Raster, small: 
       return [{ ...w, text: rest.map((s) => s.text).join(""), symbols: rest, box }];
     }),
   }));
+  // The ink of a settled number is read: a pass word that holds none but theirs goes.
+  const zones = placed.map((w) => ({ zone: grow(w.box, Math.max(2, Math.round((w.box[3] - w.box[1]) * 0.25))), height: w.box[3] - w.box[1] }));
+  const dust = DUST * small.factor * small.factor;
+  for (const l of out) l.words = l.words.filter((w) => !readsOnlyPlaced(w, zones, page, ctx.threshold, dust));
   for (const word of placed) place(out, word);
   return out.filter((l) => l.words.length > 0);
+}
+
+/** Fewer dark pixels than a speck of dust (components' smallest mark, in the pass's pixels) are no ink. */
+const DUST = 4;
+
+/**
+ * Whether a word of the pass read nothing but settled numbers: it lies on or against one
+ * (a quarter of the digits' height past its zone at most), and its box holds no ink
+ * outside their zones. Tesseract boxes a number it read badly beside its ink (a sliver
+ * just right of a "1") or across two numbers and the gap between them (人 over "0 … 1"):
+ * such a word, kept, is the number read twice — a phantom value in the row.
+ */
+export function readsOnlyPlaced(word: OcrWord, zones: { zone: Box; height: number }[], page: Raster, threshold: number, dust: number): boolean {
+  if (word.alone) return false;
+  const [x0, y0, x1, y1] = word.box.map(Math.round) as Box;
+  const near = zones.filter(({ zone: z, height }) => z[0] - height / 4 <= x1 && x0 <= z[2] + height / 4 && z[1] < y1 && y0 < z[3]).map((z) => z.zone);
+  if (near.length === 0) return false;
+  let own = 0;
+  for (let y = Math.max(0, y0); y < Math.min(page.height, y1); y++) {
+    for (let x = Math.max(0, x0); x < Math.min(page.width, x1); x++) {
+      if (page.data[y * page.width + x]! < threshold && !near.some((z) => within(z, x, y)) && ++own >= dust) return false;
+    }
+  }
+  return true;
 }
 
 /** Whether a word of the pass is a second reading of a placed number's ink: mostly on it, or a mark or two that touch it ("0o"). */

@@ -12,6 +12,11 @@ export interface Alignment<K extends string> {
   /** Observed row index → template key. */
   matches: Map<number, K>;
   score: number;
+  /**
+   * Keys left unmatched because order alone put a row there and another alignment, just
+   * as good, puts another row there or that row elsewhere: key → the rows that fit it.
+   */
+  ambiguous: Map<K, number[]>;
 }
 
 /** Each cue's global form, made once (labels are many, cues few). */
@@ -45,14 +50,38 @@ const SCORE = { named: 2, mentioned: 1, unlabelled: 0.5, contradicted: -1 } as c
  *   clearly resembles one row's words is taken to name that row.
  */
 export function alignRows<K extends string>(labels: readonly string[], keys: readonly K[], cues: Record<K, RegExp>, names?: Record<K, string>): Alignment<K> {
-  const n = labels.length;
-  const m = keys.length;
   const score = labels.map((label) => {
     const found = cueHits(label, keys, cues);
     const hits = found.hits;
     const best = found.best ?? (names && label.length >= 2 ? closestName(label, names, keys) : undefined);
     return keys.map((key) => (best === key ? SCORE.named : hits.has(key) ? SCORE.mentioned : best ? SCORE.contradicted : SCORE.unlabelled));
   });
+  const best = bestAlignment(score, keys);
+  // A row no cue names (its label garbled, or lost) is placed by order alone. That is
+  // certain only when every alignment as good as the best puts that row on that key;
+  // otherwise the row is not placed, and the key is left for the caller to flag.
+  const ambiguous = new Map<K, number[]>();
+  for (const [i, key] of [...best.matches]) {
+    const j = keys.indexOf(key);
+    if (score[i]![j] !== SCORE.unlabelled) continue;
+    const without: number[][] = score.map((row) => [...row]);
+    without[i]![j] = 0;
+    const other = bestAlignment(without, keys);
+    if (other.score < best.score) continue;
+    const rival = [...other.matches].find(([, k]) => k === key)?.[0];
+    ambiguous.set(key, rival === undefined ? [i] : [i, rival].sort((x, y) => x - y));
+    // The row may fit another key as well: that key is no more certain.
+    const elsewhere = other.matches.get(i);
+    if (elsewhere !== undefined && !ambiguous.has(elsewhere) && ![...best.matches.values()].includes(elsewhere)) ambiguous.set(elsewhere, [i]);
+  }
+  for (const key of ambiguous.keys()) for (const [i, k] of best.matches) if (k === key) best.matches.delete(i);
+  return { ...best, ambiguous };
+}
+
+/** The monotone alignment (like a diff) of rows to keys that maximises the total score; only positive scores match. */
+function bestAlignment<K extends string>(score: number[][], keys: readonly K[]): { matches: Map<number, K>; score: number } {
+  const n = score.length;
+  const m = keys.length;
   // dp[i][j]: best total for the first i rows and the first j keys.
   const dp: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
   const step: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0)); // 0 skip row, 1 skip key, 2 match

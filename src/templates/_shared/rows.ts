@@ -78,8 +78,11 @@ export function mergeTokens(cells: LayoutCell[]): LayoutCell[] {
  * Index where the trailing run of value cells starts (cells.length if there is none).
  * A cell read by OCR that came out as a short non-number (a digit misread as 站) still
  * stands in its value column, so that the cells before it are not taken for labels.
+ * `columns`, where known (positioned lines: the x-extents of the numbers of the table),
+ * says where the value columns are: a misread standing in none of them (a mark read
+ * among the label's characters, "，_") is no value.
  */
-function trailingValuesStart(cells: LayoutCell[], emptyIsValue: boolean): number {
+function trailingValuesStart(cells: LayoutCell[], emptyIsValue: boolean, columns?: Span[]): number {
   let k = cells.length;
   while (k > 0) {
     const cell = cells[k - 1]!;
@@ -87,7 +90,10 @@ function trailingValuesStart(cells: LayoutCell[], emptyIsValue: boolean): number
     // The first cell of a row is its label; a misread number is one character, two with a
     // stray mark, or a short run of Latin letters and digits ("ad17" for 317): no label is.
     const misread =
-      cell.confidence !== undefined && k > 1 && (text.length === 1 || (text.length === 2 && /[^\p{Script=Han}]/u.test(text)) || (text.length <= 6 && /\d/.test(text) && !/\p{Script=Han}/u.test(text)));
+      cell.confidence !== undefined &&
+      k > 1 &&
+      (text.length === 1 || (text.length === 2 && /[^\p{Script=Han}]/u.test(text)) || (text.length <= 6 && /\d/.test(text) && !/\p{Script=Han}/u.test(text))) &&
+      (columns === undefined || inColumn(cell, columns));
     if (text.trim() === "" ? !emptyIsValue : !isValueReading(readCell(text)) && !misread) break;
     k--;
   }
@@ -330,11 +336,18 @@ function splitLabelNumber(cell: LayoutCell, columns: Span[]): LayoutCell[] {
   ];
 }
 
-/** The x-extents of the value cells the lines end in (their columns). */
-function valueSpans(lines: LayoutCell[][]): Span[] {
+/** The x-extents of the value cells the lines end in (their columns); with `numbers`, of those that read as numbers only. */
+function valueSpans(lines: LayoutCell[][], numbers = false): Span[] {
   return lines.flatMap((cells) =>
-    cells.slice(trailingValuesStart(cells, false)).flatMap((c) => (c.x0 !== undefined && c.x1 !== undefined && c.text.trim() !== "" ? [{ x0: c.x0, x1: c.x1 }] : [])),
+    cells
+      .slice(trailingValuesStart(cells, false))
+      .flatMap((c) => (c.x0 !== undefined && c.x1 !== undefined && c.text.trim() !== "" && (!numbers || readCell(c.text).kind === "number") ? [{ x0: c.x0, x1: c.x1 }] : [])),
   );
+}
+
+/** Whether a positioned cell overlaps one of the columns. */
+function inColumn(cell: LayoutCell, columns: Span[]): boolean {
+  return cell.x0 !== undefined && cell.x1 !== undefined && columns.some((s) => Math.min(s.x1, cell.x1!) > Math.max(s.x0, cell.x0!));
 }
 
 /**
@@ -344,8 +357,8 @@ function valueSpans(lines: LayoutCell[][]): Span[] {
  * of values with a bad cell (flagged CELL_UNPARSED where it lands), not a label: taken
  * for one, its numbers went into another row's label and were lost.
  */
-function lineValuesStart(cells: LayoutCell[]): number {
-  const trailing = trailingValuesStart(cells, false);
+function lineValuesStart(cells: LayoutCell[], numberColumns: Span[]): number {
+  const trailing = trailingValuesStart(cells, false, numberColumns);
   if (trailing < cells.length) return trailing;
   const value = cells.map((c) => c.text.trim() !== "" && isValueReading(readCell(c.text)));
   for (let k = 1; k < cells.length; k++) {
@@ -361,6 +374,7 @@ export function positionedRows(printed: LayoutLine[], indices: number[]): TableR
   const lines = joinWrappedCells(printed);
   const split = lines.map((line) => line.cells.flatMap(splitNumberRun));
   const columns = valueSpans(split);
+  const numberColumns = valueSpans(split, true);
   interface Draft {
     line: LayoutLine;
     index: number;
@@ -372,9 +386,9 @@ export function positionedRows(printed: LayoutLine[], indices: number[]): TableR
   lines.forEach((line, n) => {
     const raw = split[n]!;
     // Only the label cell just left of the values (or a line's last cell) can hold a value of this row.
-    const at = trailingValuesStart(raw, false) - 1;
+    const at = trailingValuesStart(raw, false, numberColumns) - 1;
     const cells = at >= 0 ? [...raw.slice(0, at), ...splitLabelNumber(raw[at]!, columns), ...raw.slice(at + 1)] : raw;
-    const start = lineValuesStart(cells);
+    const start = lineValuesStart(cells, numberColumns);
     if (start < cells.length) {
       drafts.push({
         line,
