@@ -61,7 +61,7 @@ export async function extractReport(input: ReportInput, options: ExtractOptions 
   if (source.pictures && tablesMissing(parsed)) ({ source, parsed } = await withPictures(source, parsed, input.pictures, ctx));
   // OCR readings only: a failed identity in a text layer or a page is the source's own.
   if (source.textSource === "ocr" || source.textSource === "mixed") {
-    const repaired = repairOcrReadings(parsed, parsed.provenance);
+    const repaired = repairOcrReadings(parsed, parsed.provenance, undefined, parsed.issues);
     parsed.issues.push(...repaired.issues);
   }
   const record = {

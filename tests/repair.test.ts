@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { Issue } from "../src/model/issue.js";
 import type { Provenance } from "../src/model/provenance.js";
 import type { Applications, ReviewLitigation } from "../src/model/record.js";
 import { alternatives, minimalRepairs, repairOcrReadings } from "../src/validate/repair.js";
@@ -107,6 +108,31 @@ describeCorpus("repairOcrReadings", () => {
     expect(repairs).toEqual([]);
     expect(issues).toEqual([]);
     expect(group.upheld).toBe(5);
+  });
+
+  it("takes a cell left null by an error (a row not placed) for unknown, not blank: no identity it is in repairs another cell", () => {
+    // Every row of table 三 left null in turn, as a parse that could not place it leaves it, with
+    // every other cell read right: any repair would change a right value. Counting the null
+    // row as zeros, the identities it is in fail, and a cell one misread away from making
+    // them hold again gets "repaired" (a correct 2 read as 25 on a scan, before this rule).
+    const rows = Object.keys(ocrTables().tables.applications as unknown as Grid);
+    let wrongWithoutTheRule = 0;
+    for (const row of rows) {
+      for (const withIssues of [false, true]) {
+        const t = ocrTables();
+        const values = (t.tables.applications as unknown as Grid)[row]!;
+        for (const col of Object.keys(values)) {
+          values[col] = null;
+          delete t.provenance[`applications.${row}.${col}`];
+        }
+        const issues: Issue[] = [{ code: "CELLS_AMBIGUOUS", severity: "error", path: `applications.${row}`, message: "not placed" }];
+        const { repairs } = repairOcrReadings(t.tables, t.provenance, undefined, withIssues ? issues : []);
+        if (withIssues) expect(repairs, row).toEqual([]);
+        else wrongWithoutTheRule += repairs.length;
+      }
+    }
+    // The rule is what keeps the repair off: without the issues, some row's nulls lead it astray.
+    expect(wrongWithoutTheRule).toBeGreaterThan(0);
   });
 
   it("never touches values that were not read by OCR", () => {

@@ -8,11 +8,16 @@
  * equation can say that one of its cells is off, not which; a second one crossing it
  * confirms the cell. Otherwise the readings stay and the identity errors remain.
  * Text-layer and HTML values are never touched: there a failed identity is the source's own.
+ *
+ * A cell left null because it could not be read (a row not found or not placed, a cell
+ * unparsed: an error issue names it) is unknown, not blank: an identity it is a term of
+ * says nothing about the other cells, and the repair does not use it.
  */
 import { TEMPLATES, type Templates } from "../definition/index.js";
 import type { Issue } from "../model/issue.js";
 import type { Provenance } from "../model/provenance.js";
 import { cellValue, equations, sides, type CellRef, type Equation, type TablesOf } from "../definition/equations.js";
+import { namingIndex } from "./flags.js";
 
 /** Digits tesseract confuses with each other in print. */
 const LOOK_ALIKES: Record<string, string> = {
@@ -68,11 +73,14 @@ type Grid = Record<string, Record<string, number | null>>;
 class System {
   readonly eqs: Equation[];
   readonly candidates: Candidate[];
+  /** Equations with an unknown term (null, not read by OCR, named by an error issue): never checked. */
+  private readonly blind = new Set<number>();
 
   constructor(
     private readonly tables: TablesOf,
     provenance: Provenance,
     templates: Templates,
+    issues: readonly Issue[],
   ) {
     this.eqs = equations(tables, templates);
     const byPath = new Map<string, Candidate>();
@@ -103,10 +111,16 @@ class System {
       for (const cell of eq.requires) candidate(cell)?.required.push(i);
     });
     this.candidates = [...byPath.values()];
+    const naming = namingIndex(issues, templates);
+    const unknown = (c: CellRef) => !byPath.has(c.path) && cellValue(tables, c) === null && naming(c.path).some((i) => i.severity === "error");
+    this.eqs.forEach((eq, i) => {
+      if ([...eq.parts, ...eq.totals].some(unknown)) this.blind.add(i);
+    });
   }
 
-  /** parts − totals, or null where the equation is not checked (a required cell blank). */
+  /** parts − totals, or null where the equation is not checked (a required cell blank, a term unknown). */
   residual(i: number): number | null {
+    if (this.blind.has(i)) return null;
     const s = sides(this.eqs[i]!, (c) => cellValue(this.tables, c));
     return s ? s.parts - s.totals : null;
   }
@@ -159,8 +173,8 @@ function valueFixing(sys: System, c: Candidate, i: number): number | null {
  * The distinct repairs of the smallest size (one cell, else two) under which every
  * equation holds; the search stops once `limit` of them are known.
  */
-export function minimalRepairs(tables: TablesOf, provenance: Provenance, templates: Templates = TEMPLATES, limit = Infinity): Repair[][] {
-  const sys = new System(tables, provenance, templates);
+export function minimalRepairs(tables: TablesOf, provenance: Provenance, templates: Templates = TEMPLATES, limit = Infinity, issues: readonly Issue[] = []): Repair[][] {
+  const sys = new System(tables, provenance, templates, issues);
   const all = sys.eqs.map((_, i) => i);
   const failing = sys.failing(all);
   if (failing.length === 0) return [];
@@ -223,12 +237,13 @@ export function minimalRepairs(tables: TablesOf, provenance: Provenance, templat
  * checked by two identities or more; returns the changes (empty when none was made)
  * and an `OCR_REPAIRED` issue for each.
  * @param templates - whose identities constrain the repair (the built-in definitions by default)
+ * @param known - the issues parsing raised: the null cells an error names are unknown
  */
-export function repairOcrReadings(tables: TablesOf, provenance: Provenance, templates: Templates = TEMPLATES): { repairs: Repair[]; issues: Issue[] } {
-  const found = minimalRepairs(tables, provenance, templates, 2);
+export function repairOcrReadings(tables: TablesOf, provenance: Provenance, templates: Templates = TEMPLATES, known: readonly Issue[] = []): { repairs: Repair[]; issues: Issue[] } {
+  const found = minimalRepairs(tables, provenance, templates, 2, known);
   if (found.length !== 1) return { repairs: [], issues: [] };
   const chosen = found[0]!;
-  const sys = new System(tables, provenance, templates);
+  const sys = new System(tables, provenance, templates, known);
   const cells = chosen.map((r) => sys.candidates.find((c) => c.cell.path === r.path)!);
   const before = cells.map((c) => cellValue(tables, c.cell));
   chosen.forEach((r, i) => sys.set(cells[i]!.cell, r.value));
