@@ -27,8 +27,8 @@ import { from as copyFrom } from "pg-copy-streams";
 import { codebook } from "../../definition/codebook.js";
 import type { Issue } from "../../model/issue.js";
 import type { ReportRecord } from "../../model/record.js";
-import { issuesNaming } from "../../validate/flags.js";
 import { utf8Buffer, utf8Bytes } from "../formats/bytes.js";
+import { cellSpecs, eachCell } from "../table.js";
 import type { DatasetRow, Finding } from "../types.js";
 
 /** Advisory lock every load transaction takes (transaction-scoped). */
@@ -117,51 +117,31 @@ export interface PreparedRow {
   issueCount: number;
 }
 
-interface CellSpec {
-  id: number;
-  /** The last key of its path (the column, or `value`/`unit` of an amount). */
-  key: string;
-  /** Its amount's key, for the second step of `amount.value`. */
-  amount: string | undefined;
-  /** The path the issues name it by (an amount's unit is named by its amount's issues). */
-  flagPath: string;
-}
-
-interface RowSpec {
-  table: string;
-  row: string;
-  cells: CellSpec[];
-}
-
 export interface PrepareOptions {
   /** Keep the record's provenance (in `reports.provenance`); default false. */
   provenance?: boolean | undefined;
 }
 
 /**
- * Turns dataset rows into COPY text. The cells are those of `cellRows` (src/export/table.ts),
- * in codebook order, with its rules — a cell the record's template lacks is left out, a
- * blank is a null value, `flagged` and the issue codes are `issuesNaming`'s — but walked
- * table by table and row by row, and the flags worked out only for a record with issues
- * that can name a cell (most records have none): a fifth of the time per record.
+ * Turns dataset rows into COPY text. The cells are those `eachCell` (src/export/table.ts)
+ * finds, in codebook order, with its rules — a cell the record's template lacks is left
+ * out, a blank is a null value, `flagged` and the issue codes are `issuesNaming`'s.
  */
 export class RowPreparer {
-  private readonly rows: RowSpec[] = [];
+  /** The database's codebook id of each cell, by its index in the wide row (`CellSpec.wide`). */
+  private readonly ids: number[] = [];
 
   /** `ids`: the codebook ids of the database, by path. */
   constructor(
     ids: ReadonlyMap<string, number>,
     private readonly options: PrepareOptions = {},
   ) {
-    for (const entry of codebook()) {
-      const id = ids.get(entry.path);
-      if (id === undefined) throw new Error(`the database's codebook has no cell ${entry.path}`);
-      const [table, row, ...rest] = entry.path.split(".");
-      let spec = this.rows.at(-1);
-      if (!spec || spec.table !== table || spec.row !== row) this.rows.push((spec = { table: table!, row: row!, cells: [] }));
-      const amount = rest.length > 1 ? rest[0] : undefined;
-      // As cellRows names it: an amount's value and unit by their amount's path.
-      spec.cells.push({ id, key: rest.at(-1)!, amount, flagPath: entry.path.replace(/\.(value|unit)$/, "") });
+    for (const spec of cellSpecs()) {
+      for (const cell of spec.cells) {
+        const id = ids.get(cell.entry.path);
+        if (id === undefined) throw new Error(`the database's codebook has no cell ${cell.entry.path}`);
+        this.ids[cell.wide] = id;
+      }
     }
   }
 
@@ -169,7 +149,6 @@ export class RowPreparer {
     const record = row.record;
     const version = record.extractor?.version ?? UNKNOWN_VERSION;
     const issues = record.issues as Issue[];
-    const mayFlag = issues.some((i) => i.severity !== "info" && i.path !== null);
     let errors = 0;
     let warnings = 0;
     for (const i of issues) {
@@ -179,36 +158,11 @@ export class RowPreparer {
 
     // Lines joined once at the end: a string built by += is a rope of small pieces, slow to keep alive.
     const cellLines: string[] = [];
-    const tables = record as unknown as Record<string, unknown>;
-    for (const spec of this.rows) {
-      const table = tables[spec.table];
-      if (table === null || typeof table !== "object") continue;
-      const values = (table as Record<string, unknown>)[spec.row];
-      if (values === null || typeof values !== "object") continue;
-      for (const cell of spec.cells) {
-        let at: unknown = values;
-        if (cell.amount !== undefined) {
-          if (!(cell.amount in (at as object))) continue;
-          at = (at as Record<string, unknown>)[cell.amount];
-          if (at === null || typeof at !== "object") continue;
-        }
-        if (!(cell.key in (at as object))) continue;
-        const value = (at as Record<string, unknown>)[cell.key];
-        let numeric: string;
-        let text: string;
-        if (value === null) [numeric, text] = [NULL, NULL];
-        else if (typeof value === "number") [numeric, text] = [field(value), NULL];
-        else if (typeof value === "string") [numeric, text] = [NULL, utf8Bytes(copyText(value))];
-        else continue;
-        let flagged = "f";
-        let codes = NULL;
-        if (mayFlag) {
-          const named = issuesNaming(cell.flagPath, issues);
-          if (named.length > 0) [flagged, codes] = ["t", arrayField([...new Set(named.map((i) => i.code))])];
-        }
-        cellLines.push(`${cell.id}\t${numeric}\t${text}\t${flagged}\t${codes}`);
-      }
-    }
+    eachCell(record, (cell, value, codes) => {
+      const numeric = typeof value === "number" ? field(value) : NULL;
+      const text = typeof value === "string" ? utf8Bytes(copyText(value)) : NULL;
+      cellLines.push(`${this.ids[cell.wide]}\t${numeric}\t${text}\t${codes ? "t" : "f"}\t${codes ? arrayField(codes) : NULL}`);
+    });
 
     const issueLines = utf8Bytes(issues.map((i, n) => [n, field(i.code), field(i.severity), field(i.path), field(i.message), jsonField(i.expected), jsonField(i.actual)].join("\t")).join("\n"));
 
