@@ -138,19 +138,17 @@ export async function settleLooseNumbers(lines: OcrLine[], page: Raster, small: 
   const runs = inkRuns(small.raster, ctx.threshold, ctx.dpi / small.factor)
     .filter((r) => numberShape(r.marks) !== null)
     .map((r) => ({ ...r, box: r.box.map((v) => v * small.factor) as Box }));
-  const margin = (run: InkRun) => Math.max(2, Math.round((run.box[3] - run.box[1]) * 0.25));
-  const passes = runs.map((run) => passOver(run, words, margin(run)));
+  const passes = runs.map((run) => passOver(run, words, marginOf(run.box)));
   // The digits' height: that of the runs the pass itself read as numbers (a page with none
   // holds no table of numbers). Runs of another height (specks of a noisy scan, headings)
   // are dropped before any is cut out and cleaned.
-  const heightOf = (run: InkRun) => run.box[3] - run.box[1];
-  const read = runs.filter((_, i) => passes[i]!.pass.symbols > 0 && isNumberText(tidyNumber(passes[i]!.pass.text))).map(heightOf).sort((a, b) => a - b);
+  const read = runs.filter((_, i) => passes[i]!.pass.symbols > 0 && isNumberText(tidyNumber(passes[i]!.pass.text))).map((r) => heightOf(r.box)).sort((a, b) => a - b);
   if (read.length === 0) return lines;
   const runHeight = read[Math.floor(read.length / 2)]!;
   const found: Candidate[] = [];
   runs.forEach((run, i) => {
-    if (Math.abs(heightOf(run) - runHeight) > runHeight * 0.3) return;
-    const cell = cleanCell(page, grow(run.box, margin(run)), 0, ctx.threshold, ctx.dpi);
+    if (Math.abs(heightOf(run.box) - runHeight) > runHeight * 0.3) return;
+    const cell = cleanCell(page, grow(run.box, marginOf(run.box)), 0, ctx.threshold, ctx.dpi);
     if (cell.shape && replaceable(passes[i]!, cell.shape)) found.push({ run, cell: cell as Candidate["cell"], ...passes[i]! });
   });
   const digitHeight = typicalHeight(found.filter((c) => c.pass.symbols > 0 && isNumberText(tidyNumber(c.pass.text))).map((c) => c.cell.shape));
@@ -189,12 +187,17 @@ export async function settleLooseNumbers(lines: OcrLine[], page: Raster, small: 
     }),
   }));
   // The ink of a settled number is read: a pass word that holds none but theirs goes.
-  const zones = placed.map((w) => ({ zone: grow(w.box, Math.max(2, Math.round((w.box[3] - w.box[1]) * 0.25))), height: w.box[3] - w.box[1] }));
+  const zones = placed.map((w) => ({ zone: grow(w.box, marginOf(w.box)), height: heightOf(w.box) }));
   const dust = DUST * small.factor * small.factor;
   for (const l of out) l.words = l.words.filter((w) => !readsOnlyPlaced(w, zones, page, ctx.threshold, dust));
   for (const word of placed) place(out, word);
   return out.filter((l) => l.words.length > 0);
 }
+
+const heightOf = (box: Box) => box[3] - box[1];
+
+/** How far around a number's box its ink may reach: a quarter of its height, 2 px at least. */
+const marginOf = (box: Box) => Math.max(2, Math.round(heightOf(box) * 0.25));
 
 /** Fewer dark pixels than a speck of dust (components' smallest mark, in the pass's pixels) are no ink. */
 const DUST = 4;
