@@ -38,12 +38,18 @@ function srcPath(src: string): { path: string; relativeToPage: boolean } | null 
   return { path, relativeToPage: !absolute };
 }
 
+/** The src's path when it names a file that may be looked for (not a folder, no NUL); null when it names none. */
+function lookupPath(src: string): { path: string; relativeToPage: boolean } | null {
+  const parsed = srcPath(src);
+  return !parsed || parsed.path === "" || parsed.path.endsWith("/") || parsed.path.includes("\0") ? null : parsed;
+}
+
 type Candidate = [root: string, file: string];
 
 /** Where a src may be beside its page (`pagePath` in the path flavour `p`): relative to the page, then in `<page>_files/`. */
 function pageCandidates(src: string, pagePath: string, p: PlatformPath = nodePath): Candidate[] {
-  const parsed = srcPath(src);
-  if (!parsed || parsed.path === "" || parsed.path.endsWith("/") || parsed.path.includes("\0")) return [];
+  const parsed = lookupPath(src);
+  if (!parsed) return [];
   const pageDir = p.resolve(p.dirname(pagePath));
   const out: Candidate[] = [];
   if (parsed.relativeToPage) out.push([pageDir, p.resolve(pageDir, parsed.path)]);
@@ -53,8 +59,8 @@ function pageCandidates(src: string, pagePath: string, p: PlatformPath = nodePat
 
 /** Where a src may be in the assets folder: by its path, then by its file name. */
 function assetCandidates(src: string, assetsDir: string | undefined): Candidate[] {
-  const parsed = srcPath(src);
-  if (!assetsDir || !parsed || parsed.path === "" || parsed.path.endsWith("/") || parsed.path.includes("\0")) return [];
+  const parsed = lookupPath(src);
+  if (!assetsDir || !parsed) return [];
   const root = nodePath.resolve(assetsDir);
   const out: Candidate[] = [
     [root, nodePath.resolve(root, `.${parsed.path.startsWith("/") ? "" : "/"}${parsed.path}`)],
@@ -65,9 +71,12 @@ function assetCandidates(src: string, assetsDir: string | undefined): Candidate[
 
 const unique = (candidates: Candidate[]) => [...new Map(candidates.map((c) => [c[1], c])).values()];
 
+/** Where a src may be for a page on disk, in the order looked in, each file once. */
+const diskCandidates = (src: string, pagePath: string, assetsDir: string | undefined) => unique([...pageCandidates(src, pagePath), ...assetCandidates(src, assetsDir)]);
+
 /** Candidate files for a src, each inside the folder it was looked up in. */
 export function pictureCandidates(src: string, pagePath: string, assetsDir?: string): string[] {
-  return unique([...pageCandidates(src, pagePath), ...assetCandidates(src, assetsDir)]).map(([, file]) => file);
+  return diskCandidates(src, pagePath, assetsDir).map(([, file]) => file);
 }
 
 /** The picture at `file`, if it is a file whose real path (symbolic links followed) lies inside `root`; null when there is none. */
@@ -91,7 +100,7 @@ async function firstFound(candidates: Candidate[], names: string[]): Promise<Uin
 /** A fetcher that takes a saved page's pictures from beside it and from `assetsDir`. */
 export function localPictures(pagePath: string, assetsDir?: string): PictureFetcher {
   return async (src) => {
-    const candidates = unique([...pageCandidates(src, pagePath), ...assetCandidates(src, assetsDir)]);
+    const candidates = diskCandidates(src, pagePath, assetsDir);
     if (candidates.length === 0) throw new PictureUnavailable("its src names no file that could be looked for");
     return firstFound(candidates, candidates.map(([, file]) => file));
   };
