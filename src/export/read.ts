@@ -141,16 +141,24 @@ function aroundProvenance(bytes: Buffer): { head: Buffer; tail: Buffer | null } 
 }
 
 /**
+ * A record's text up to one of its top-level members (the separator before it left out),
+ * closed as an object; null where that is not an object. Throws where it is not JSON.
+ */
+function headObject(text: string): Record<string, unknown> | null {
+  const value = JSON.parse(`${text}}`) as unknown;
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+}
+
+/**
  * The record without its provenance from the bytes `aroundProvenance` found, as
  * parseWithoutProvenance makes it from the whole text (only the extractor is taken from
  * after the provenance); null where they do not parse.
  */
 function parseAround(head: Buffer, tail: Buffer | null): Record<string, unknown> | null {
   try {
-    const record = JSON.parse(`${head.toString("utf8")}}`) as unknown;
-    if (record === null || typeof record !== "object" || Array.isArray(record)) return null;
-    if (tail) (record as Record<string, unknown>).extractor = (JSON.parse(`{${tail.toString("utf8")}`) as Record<string, unknown>).extractor;
-    return record as Record<string, unknown>;
+    const record = headObject(head.toString("utf8"));
+    if (record && tail) record.extractor = (JSON.parse(`{${tail.toString("utf8")}`) as Record<string, unknown>).extractor;
+    return record;
   } catch {
     return null;
   }
@@ -168,12 +176,12 @@ function parseInTwo(bytes: Buffer): Record<string, unknown> | null {
   const at = bytes.indexOf(PROVENANCE);
   if (at < 0) return null;
   try {
-    const head = JSON.parse(`${bytes.toString("utf8", 0, at)}}`) as unknown;
-    if (head === null || typeof head !== "object" || Array.isArray(head)) return null;
+    const head = headObject(bytes.toString("utf8", 0, at));
+    if (!head) return null;
     const rest = JSON.parse(`{${bytes.toString("utf8", at + 1)}`) as Record<string, unknown>;
     // A key of both parts keeps its place and takes the later value, as in JSON.parse of the whole.
-    for (const key of Object.keys(rest)) (head as Record<string, unknown>)[key] = rest[key];
-    return head as Record<string, unknown>;
+    for (const key of Object.keys(rest)) head[key] = rest[key];
+    return head;
   } catch {
     return null;
   }
@@ -329,8 +337,8 @@ function parseKeepingProvenanceText(bytes: Buffer): Record<string, unknown> | nu
   const at = bytes.indexOf(PROVENANCE);
   if (at < 0) return null;
   try {
-    const head = JSON.parse(`${bytes.toString("utf8", 0, at)}}`) as unknown;
-    if (head === null || typeof head !== "object" || Array.isArray(head) || "provenance" in head) return null;
+    const record = headObject(bytes.toString("utf8", 0, at));
+    if (!record || "provenance" in record) return null;
     const value = compactValue(bytes, at + PROVENANCE.length);
     if (!value) return null;
     let j = value.end;
@@ -340,7 +348,6 @@ function parseKeepingProvenanceText(bytes: Buffer): Record<string, unknown> | nu
     else if (bytes[j] === 0x7d) {
       for (j++; j < bytes.length; j++) if (!isSpace(bytes[j]!)) return null;
     } else return null;
-    const record = head as Record<string, unknown>;
     // A key twice (JSON.parse keeps the first place and the last value): parsed whole instead.
     for (const key of Object.keys(rest)) if (key in record || key === "provenance") return null;
     record.provenance = value.json;
