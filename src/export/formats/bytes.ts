@@ -93,6 +93,12 @@ export class ByteWriter {
     this.at += this.buffer.write(text, this.at, "latin1");
   }
 
+  /** Text, encoded as UTF-8 (at most three bytes a UTF-16 code unit). */
+  utf8(text: string): void {
+    this.room(text.length * 3);
+    this.at += encoder.encodeInto(text, this.buffer.subarray(this.at)).written;
+  }
+
   /** A number as String(n) writes it (a safe integer digit by digit). */
   number(n: number): void {
     if (!Number.isSafeInteger(n)) {
