@@ -20,10 +20,11 @@ import { vectorRulings, type Matrix, type PdfOps } from "../src/layout/pdf-rulin
 import type { LayoutLine } from "../src/model/layout.js";
 import { extractFile } from "../src/pipeline.js";
 import { loadPdfjs, withPdfDocument } from "../src/sources/_internal/pdfjs.js";
-import { readPdf } from "../src/sources/pdf.js";
+import { readPages, readPdf } from "../src/sources/pdf.js";
+import { mayHoldTable } from "../src/layout/pdf-table-page.js";
 import { createLogger } from "../src/log.js";
 import { chromiumVersion, printHtml, withStylesheet } from "../scripts/fixtures/prints.js";
-import { CORPUS, FIXTURES, HAS_CORPUS } from "./helpers.js";
+import { CORPUS, FIXTURES, HAS_CORPUS, itCorpus } from "./helpers.js";
 
 const HAS_CHROMIUM = (await chromiumVersion()) !== null;
 const NO_CHROMIUM = "skipped: needs headless Chromium (Debian's chromium, as .ci/run installs; NIANBAO_CHROMIUM=path to override)";
@@ -264,5 +265,42 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? "browser prints (Chromium)" : `bro
     const truth = JSON.parse(readFileSync(join(CORPUS, "pingtan-2025.truth.json"), "utf8")) as Record<string, unknown>;
     const score = scorePair((await extractFile(pdf, { provenance: false })) as unknown as Record<string, unknown>, truth);
     expect(score.wrong).toEqual([]);
+  }, 240_000);
+});
+
+/**
+ * Listing a page's drawing operators costs pdf.js about as much as its text, so only the
+ * pages that may hold a table get their rulings (layout/pdf-table-page.ts). Held to what
+ * the lattice does with every page's rulings: no page whose grid holds a value is skipped.
+ */
+describe("rulings listed only where a table may be", () => {
+  const quiet = { log: createLogger({ test: "pdf-lattice" }) };
+  /** Pages whose rulings make a grid that takes a number, and the pages mayHoldTable accepts. */
+  async function pagesOf(file: string) {
+    const pages = await readPages(new Uint8Array(readFileSync(file)), quiet, { rulings: "all" });
+    const gridded = pages.filter((p) => latticeTables(p).lines.some((l) => l.cells.some((c) => /\d/.test(c.text)))).map((p) => p.page);
+    const accepted = pages.filter((p) => mayHoldTable(p.fragments)).map((p) => p.page);
+    return { gridded, accepted };
+  }
+
+  itCorpus("skips the prose pages of huaian-2024.pdf (WPS: digits in runs of their own) and keeps its table pages", async () => {
+    const { gridded, accepted } = await pagesOf(join(CORPUS, "huaian-2024.pdf"));
+    expect(gridded).toEqual([3, 4, 5]);
+    expect(accepted).toEqual([3, 4, 5]);
+  });
+
+  it.each(["chengjiang-2022.pdf", "qinghe-2020.pdf"])("keeps every table page of %s", async (name) => {
+    const { gridded, accepted } = await pagesOf(join(FIXTURES, "generated", name));
+    expect(gridded.length).toBeGreaterThan(0);
+    expect(accepted).toEqual(expect.arrayContaining(gridded));
+  });
+
+  // Narrow columns put values a few points apart; A5 leaves a table's tail of two or three values on a page.
+  it.skipIf(!HAS_CHROMIUM || !HAS_CORPUS).each(pages)("keeps every table page of the prints of %s (A5, narrow)", async (id) => {
+    for (const style of ["@page { size: A5 }", "table { width: 60% !important }"]) {
+      const { gridded, accepted } = await pagesOf(await print(join(CORPUS, `${id}.html`), style));
+      expect(gridded.length, style).toBeGreaterThan(0);
+      expect(accepted, style).toEqual(expect.arrayContaining(gridded));
+    }
   }, 240_000);
 });

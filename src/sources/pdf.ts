@@ -1,6 +1,6 @@
-import { TABLE_KEYS, TEMPLATES } from "../definition/index.js";
 import { PipelineError } from "../errors.js";
 import { linesFromFragments, type Fragment, type PageFragments } from "../layout/pdf-lines.js";
+import { mayHoldTable } from "../layout/pdf-table-page.js";
 import { vectorRulings, type Matrix, type PdfOps } from "../layout/pdf-rulings.js";
 import type { Issue } from "../model/issue.js";
 import type { LayoutLine } from "../model/layout.js";
@@ -10,26 +10,8 @@ import type { PageImage } from "./ocr/index.js";
 import { judgeTextLayer } from "./ocr/text-layer.js";
 import type { SourceContext, SourceResult } from "./types.js";
 
-/** Words a template table prints: its row cues (行政处罚, 予以公开, …) and table 四's column labels (结果维持, …). */
-const TABLE_WORDS = new RegExp(
-  TABLE_KEYS.flatMap((key) => {
-    const table = TEMPLATES["2021"].tables[key];
-    return [...table.rows.map((r) => r.cue.source), ...(key === "reviewLitigation" ? (table.columns ?? []).map((c) => c.label) : [])];
-  }).join("|"),
-);
-
-/**
- * Whether a page prints what a template table holds: a few bare numbers, or one beside
- * a table's words (the tail of a table broken by a page: 行政处罚 1330, 行政强制 54).
- */
-function mayHoldTable(fragments: Fragment[]): boolean {
-  let numbers = 0;
-  for (const f of fragments) for (const token of f.text.split(/\s+/)) if (/^[0-9０-９][0-9０-９.,]*$/.test(token) && ++numbers >= 4) return true;
-  return numbers > 0 && fragments.some((f) => TABLE_WORDS.test(f.text));
-}
-
 /** A page's text items as fragments in top-left page coordinates, and the ruling lines it draws. */
-async function pageFragments(page: PDFPageProxy, ops: PdfOps): Promise<PageFragments> {
+async function pageFragments(page: PDFPageProxy, ops: PdfOps, rulingsOf: PagesOptions["rulings"]): Promise<PageFragments> {
   const viewport = page.getViewport({ scale: 1 });
   // Raw text as printed: the parsers normalise what they compare, provenance keeps the original.
   const content = await page.getTextContent({ disableNormalization: true });
@@ -53,7 +35,7 @@ async function pageFragments(page: PDFPageProxy, ops: PdfOps): Promise<PageFragm
   }
   // The drawing operators, for the rulings of ruled tables (read by their grid: layout/pdf-lattice.ts).
   // Listing them costs about as much as the text again, so only pages that print table numbers pay it.
-  if (!mayHoldTable(fragments)) return { page: page.pageNumber, width: viewport.width, height: viewport.height, fragments };
+  if (rulingsOf === "tables" && !mayHoldTable(fragments)) return { page: page.pageNumber, width: viewport.width, height: viewport.height, fragments };
   // The rulings only add to the text: drawing operators pdf.js cannot list leave the page read by text positions.
   const rulings = await page.getOperatorList().then(
     (list) => vectorRulings(list, ops, viewport.transform as Matrix),
@@ -62,12 +44,18 @@ async function pageFragments(page: PDFPageProxy, ops: PdfOps): Promise<PageFragm
   return { page: page.pageNumber, width: viewport.width, height: viewport.height, fragments, ...(rulings ? { rulings } : {}) };
 }
 
-async function readPages(bytes: Uint8Array, ctx: SourceContext): Promise<PageFragments[]> {
+export interface PagesOptions {
+  /** Which pages' rulings are listed: those that may hold a table (layout/pdf-table-page.ts), or all. */
+  rulings: "tables" | "all";
+}
+
+/** Every page of the PDF as positioned text fragments, with the rulings of the pages `options` asks for. */
+export async function readPages(bytes: Uint8Array, ctx: Pick<SourceContext, "log">, options: PagesOptions = { rulings: "tables" }): Promise<PageFragments[]> {
   const { OPS } = await loadPdfjs();
   return withPdfDocument(bytes, async (doc) => {
     const out: PageFragments[] = [];
     for (let n = 1; n <= doc.numPages; n++) {
-      out.push(await pageFragments(await doc.getPage(n), OPS));
+      out.push(await pageFragments(await doc.getPage(n), OPS, options.rulings));
       ctx.log.debug({ page: n, of: doc.numPages }, "pdf page read");
     }
     return out;
@@ -94,7 +82,7 @@ async function ocrPdfPages(bytes: Uint8Array, pageNumbers: number[], ctx: Source
     async function* images(): AsyncGenerator<PageImage> {
       for (const page of pageNumbers) yield { page, raster: await renderPageGrey(await doc.getPage(page), ctx.ocr.dpi), dpi: ctx.ocr.dpi };
     }
-    return ocrImages(images(), ctx);
+    return ocrImages(images(), ctx, pageNumbers.length);
   });
 }
 
