@@ -69,13 +69,17 @@ export class OcrPool {
   }
 
   /**
-   * Starts one worker of `lang` now if none is up, so that its start-up (~0.5–1 s of a
-   * core) overlaps with rendering the first page rather than following it.
+   * Starts workers of `lang` now, up to `count` (and the pool's limit), so that their
+   * start-up overlaps with rendering the first page rather than following it. Resolves
+   * when they are up (a worker that fails to start is left to fail its first request).
    */
-  warm(lang: OcrLanguage = "chi_sim"): void {
-    if (this.engines[lang].length > 0) return;
-    const created = this.start(lang);
-    created.then((engine) => this.release(lang, engine)).catch(() => {});
+  warm(lang: OcrLanguage = "chi_sim", count = 1): Promise<void> {
+    const started: Promise<void>[] = [];
+    while (this.engines[lang].length < Math.min(count, this.limit(lang))) {
+      const created = this.start(lang);
+      started.push(created.then((engine) => this.release(lang, engine)).catch(() => {}));
+    }
+    return Promise.all(started).then(() => undefined);
   }
 
   private async engine(lang: OcrLanguage): Promise<Engine> {

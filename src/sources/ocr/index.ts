@@ -56,10 +56,20 @@ export function combineOutcomes(outcomes: PageOutcome[]): OcrResult {
   return { lines, issues };
 }
 
-export async function ocrImages(images: AsyncIterable<PageImage> | Iterable<PageImage>, ctx: SourceContext): Promise<OcrResult> {
+/**
+ * Reads page images in parallel through the shared pool. `pages`, the number of images
+ * to come (known for arrays), decides how many workers start ahead of need.
+ */
+export async function ocrImages(
+  images: AsyncIterable<PageImage> | Iterable<PageImage>,
+  ctx: SourceContext,
+  pages = Array.isArray(images) ? images.length : 1,
+): Promise<OcrResult> {
   const pool = sharedOcrPool();
-  // The first chi_sim worker starts while the first page renders.
-  pool.warm();
+  // The workers a report will use start while its first page renders: one chi_sim per
+  // page up to the pool's size, and an eng worker (table digits) for a report of pages.
+  const ready = Promise.all([pool.warm("chi_sim", Math.min(pool.size, pages)), pages > 1 ? pool.warm("eng") : undefined]);
+  let first = true;
   const pending: Promise<PageOutcome>[] = [];
   // At most one page more in flight than the pool has slots: rendering runs ahead of OCR,
   // and every page held costs its raster (~9 MB at 300 dpi) and its cell crops.
@@ -70,6 +80,13 @@ export async function ocrImages(images: AsyncIterable<PageImage> | Iterable<Page
     inFlight.add(outcome);
     void outcome.then(() => inFlight.delete(outcome));
     pending.push(outcome);
+    // A worker starts through messages this thread answers, so rendering the next page
+    // (pdf.js decodes a scan's JPEG in one go: ~0.5 s at 300 dpi) would hold its start-up
+    // back: the first page's request waited 2 s for a worker that starts in 0.4 s.
+    if (first) {
+      first = false;
+      await ready;
+    }
   }
   return combineOutcomes(await Promise.all(pending));
 }
