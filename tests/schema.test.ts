@@ -86,3 +86,20 @@ describe("record schema", () => {
     expect(text).toContain("本年收费金额（单位：万元）");
   });
 });
+
+describe("validateRecord", () => {
+  // A process validates its first records with zod's interpreted parser and compiles it
+  // afterwards (src/validate/index.ts): both must find the same violations.
+  it("finds the same schema violations interpreted and compiled", async () => {
+    const { extractFile } = await import("../src/pipeline.js");
+    const { validateRecord } = await import("../src/validate/index.js");
+    const record = await extractFile(new URL("../fixtures/jixian-2020.txt", import.meta.url).pathname, { provenance: false });
+    const applications = record.applications as unknown as Record<string, Record<string, unknown>>;
+    applications.granted!.naturalPerson = -3;
+    applications.newReceived!.total = "12";
+    const runs = Array.from({ length: 8 }, () => validateRecord(record));
+    const violations = runs[0]!.filter((i) => i.code === "SCHEMA_VIOLATION").map((i) => i.path);
+    expect(violations).toEqual(expect.arrayContaining(["applications.granted.naturalPerson", "applications.newReceived.total"]));
+    for (const run of runs) expect(run).toEqual(runs[0]);
+  });
+});

@@ -22,13 +22,23 @@ function leaves(issues: readonly ZodIssue[], prefix: PropertyKey[] = []): { path
 }
 
 /**
+ * zod compiles a fast parser for each object schema (with `new Function`) the first time
+ * it parses one: for the record, ~30 ms of a fresh process's 0.4 s, which a one-report
+ * `nianbao extract` never earns back. Its interpreted path costs ~6 ms a record more, so
+ * a process validates its first records that way and compiles only once it has a few
+ * more to do (bulk extraction, queue workers).
+ */
+const INTERPRETED_RECORDS = 4;
+let validated = 0;
+
+/**
  * Issues for a record (its own `issues` are not included). Never throws on bad values.
  * `templates`: the definitions whose identities are checked (the built-in ones by default).
  */
 export function validateRecord(record: ReportRecord, templates: Templates = TEMPLATES): Issue[] {
   const schema = record.meta.template === "2019" ? ReportRecord2019 : record.meta.template === "2021" ? ReportRecord2021 : ReportRecordUnsupported;
   const issues: Issue[] = [];
-  const parsed = schema.safeParse(record);
+  const parsed = schema.safeParse(record, { jitless: validated++ < INTERPRETED_RECORDS });
   if (!parsed.success) {
     for (const leaf of leaves(parsed.error.issues)) {
       issues.push({ code: "SCHEMA_VIOLATION", severity: "error", path: leaf.path || null, message: leaf.message });
