@@ -8,9 +8,12 @@
  *   npm run eval:renderings -- --scans none       no scans (minutes)
  *   npm run eval:renderings -- --styles           also the prints in other page styles (PRINT_VARIANTS)
  *   npm run eval:renderings -- --only 'pingtan-2023'   renderings whose id matches
+ *   npm run eval:renderings -- --rasterisers mupdf,ghostscript   the same scans, rasterised by
+ *                                                 these instead (pdfjs, poppler, mupdf, ghostscript)
  *   … --dir DIR (where the eval directory is laid out; default: in the cache), --json, --out DIR (records)
  *
- * Needs chromium (prints), pdftoppm (poppler scans) and img2pdf on the PATH.
+ * Needs chromium (prints), pdftoppm (poppler scans) and img2pdf on the PATH; mutool (mupdf)
+ * and gs (ghostscript) only when those rasterisers are asked for.
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -20,6 +23,7 @@ import { formatSummary } from "../src/eval/score.js";
 import { closeSharedOcrPool } from "../src/sources/_internal/tesseract.js";
 import { renderingsCache } from "./fixtures/prints.js";
 import { materialize, renderings } from "./fixtures/renderings.js";
+import { RASTERISERS, type Rasteriser } from "./fixtures/scan.js";
 
 const { values } = parseArgs({
   options: {
@@ -27,6 +31,7 @@ const { values } = parseArgs({
     styles: { type: "boolean", default: false },
     scans: { type: "string" },
     only: { type: "string" },
+    rasterisers: { type: "string" },
     dir: { type: "string" },
     out: { type: "string" },
     json: { type: "boolean", default: false },
@@ -37,7 +42,20 @@ if (scans !== "none" && scans !== "default" && scans !== "all") {
   process.stderr.write("eval-renderings: --scans is none, default or all\n");
   process.exit(2);
 }
-const list = renderings({ scans, styles: values.styles, ...(values.only ? { only: new RegExp(values.only) } : {}) });
+const isRasteriser = (r: string): r is Rasteriser => (RASTERISERS as readonly string[]).includes(r);
+const asked = values.rasterisers?.split(",").map((r) => r.trim());
+const unknown = asked?.filter((r) => !isRasteriser(r)) ?? [];
+if (unknown.length) {
+  process.stderr.write(`eval-renderings: --rasterisers is a comma-separated list of ${RASTERISERS.join(", ")} (not ${unknown.map((r) => JSON.stringify(r)).join(", ")})\n`);
+  process.exit(2);
+}
+const rasterisers = asked?.filter(isRasteriser);
+const list = renderings({
+  scans,
+  styles: values.styles,
+  ...(values.only ? { only: new RegExp(values.only) } : {}),
+  ...(rasterisers ? { rasterisers } : {}),
+});
 const dir = values.dir ?? join(renderingsCache(), "eval");
 const started = performance.now();
 process.stderr.write(`eval-renderings: ${list.length} documents, laid out in ${dir}\n`);
