@@ -20,6 +20,7 @@ import { withPdfDocument } from "../src/sources/_internal/pdfjs.js";
 import { decodeImageGrey, renderPageGrey } from "../src/sources/_internal/render.js";
 import { OcrPool } from "../src/sources/_internal/tesseract.js";
 import { ocrPage, type OcrPageResult } from "../src/sources/ocr/page.js";
+import { assignToCells, type Box } from "../src/sources/ocr/words.js";
 import { scanPdf, type Scan } from "../scripts/fixtures/scan.js";
 import { FIXTURES } from "./helpers.js";
 
@@ -118,5 +119,48 @@ describe("signed numbers", () => {
     expect(shapeOf(printed("12.6"))).toMatchObject({ digits: 3, point: true });
     expect(shapeOf(printed("126"))).toMatchObject({ digits: 3, point: false });
     expect(shapeOf(printed("1,234"))).toMatchObject({ digits: 4, point: false });
+  });
+});
+
+describe("a table broken by a page break", () => {
+  // Chromium prints the rows after a break without the ruling above them (the border
+  // belongs to the row on the page before): the table's lines running on above its first
+  // ruling close it, as in PDFs, and its first row is read.
+  it("reads the row under a page break that left no ruling above it", async () => {
+    const rows = ruled.lines.filter((l) => l.isTableRow).sort((a, b) => a.top! - b.top!);
+    const row = rows.find((r, i) => i >= 2 && r.cells.some((c) => /^\d+$/.test(c.text)) && r.cells.some((c) => /\p{Script=Han}{2}/u.test(c.text)))!;
+    // On the levelled page (rows in points there), everything above the row's top ruling
+    // goes, the ruling with it: the page starts in the table.
+    const broken = rotate(page, -estimateSkew(page, otsuThreshold(page)));
+    const cut = Math.round(((row.top! + 1.5) * DPI) / 72);
+    broken.data.fill(255, 0, cut * broken.width);
+    const read = await ocrPage(broken, { pool, page: 3, dpi: DPI });
+    const first = read.lines.filter((l) => l.isTableRow).sort((a, b) => a.top! - b.top!)[0]!;
+    // The row's own numbers, after what is left of the group labels that span it from above.
+    const numbersOf = (l: LayoutLine) => l.cells.filter((c) => /^\d+$/.test(c.text)).map((c) => c.text);
+    expect(Math.abs(first.top! - row.top!)).toBeLessThan(3);
+    expect(numbersOf(first)).toEqual(numbersOf(row));
+  }, 120_000);
+});
+
+describe("a cell the pass read a character short", () => {
+  // 规章 read as "规" boxed over both characters (huaian-2024 scanned at 200 dpi by mupdf):
+  // the cell is read again on its own, or its label matches no row.
+  const ink: Box[] = [
+    [0, 0, 36, 38],
+    [42, 0, 78, 38],
+  ];
+  const symbol = (text: string, box: Box, word = 0) => ({ text, confidence: 90, box, word, wordConfidence: 90 });
+  const cell = { box: [-10, -10, 200, 50] as Box, ink };
+  it("marks a character boxed over the ink of two as partial", () => {
+    const [read] = assignToCells([{ box: [0, 0, 78, 38], words: [{ text: "规", confidence: 90, box: [0, 0, 78, 38], symbols: [symbol("规", [0, 0, 78, 38])] }] }], [cell]);
+    expect(read).toMatchObject({ text: "规", partial: true });
+  });
+  it("takes two characters over the same ink as whole, and a character that drops the other's ink too", () => {
+    const both = [symbol("规", [0, 0, 36, 38]), symbol("章", [42, 0, 78, 38])];
+    expect(assignToCells([{ box: [0, 0, 78, 38], words: [{ text: "规章", confidence: 90, box: [0, 0, 78, 38], symbols: both }] }], [cell])[0]).toMatchObject({ text: "规章", partial: false });
+    // Boxed over its own ink only, the other character's ink is left uncovered.
+    const one = [symbol("规", [0, 0, 36, 38])];
+    expect(assignToCells([{ box: [0, 0, 36, 38], words: [{ text: "规", confidence: 90, box: [0, 0, 36, 38], symbols: one }] }], [cell])[0]).toMatchObject({ partial: true });
   });
 });

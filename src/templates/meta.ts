@@ -12,7 +12,12 @@ export interface ReportMeta {
   yearConflict?: { period: number; title: number };
 }
 
-const REPORT_TITLE = /^(.{0,40}?)((?:19|20)\d{2})年度?(.{0,40}?)(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:报告|年报)/;
+/**
+ * A report's title: organ, year, 政府信息公开工作年度报告 (or a variant). Its last
+ * character may be any other one after 年度报: OCR misreads 告 (报千, on
+ * a 200-dpi scan drawn without anti-aliasing), and 工作年度报 names the report alone.
+ */
+const REPORT_TITLE = /^(.{0,40}?)((?:19|20)\d{2})年度?(.{0,40}?)(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:报告|年报|(?<=年度)报\p{Script=Han})/u;
 /** "XX局政府信息公开工作年度报告（2020年）": the year after the title. */
 const REPORT_TITLE_YEAR_AFTER = /^(.{2,40}?)(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:报告|年报)[(（]((?:19|20)\d{2})年?度?[)）]/;
 

@@ -95,7 +95,7 @@ function passOver(run: InkRun, words: OcrWord[], margin: number): Pick<Candidate
     .sort((a, b) => a.box[0] - b.box[0])
     .map((s) => s.text)
     .join("");
-  const pass: PassCell = { text, confidence: symbols.length === 0 ? 100 : Math.min(...symbols.map((s) => s.wordConfidence)), symbols: symbols.length, straddles };
+  const pass: PassCell = { text, confidence: symbols.length === 0 ? 100 : Math.min(...symbols.map((s) => s.wordConfidence)), symbols: symbols.length, straddles, partial: false };
   return { symbols, pass };
 }
 

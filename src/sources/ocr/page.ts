@@ -89,7 +89,8 @@ export async function ocrPage(raster: Raster, ctx: OcrPageContext): Promise<OcrP
   });
   const inset = Math.max(3, Math.round(Math.max(0, ...rulings.horizontal.map((l) => l.thickness), ...rulings.vertical.map((l) => l.thickness)) / 2) + Math.round(ctx.dpi / 100));
   const tolerance = Math.round(ctx.dpi / 40);
-  const grids = buildGrids(rulings, tolerance);
+  // A table broken by a page break has no ruling at the break: its lines' ends close it, as in PDFs.
+  const grids = buildGrids(rulings, tolerance, { closeOpenEnds: true });
   const erased = grids.length === 0 ? page : eraseRulings(page, gridRulings(rulings, grids, tolerance), Math.max(1, Math.round(ctx.dpi / 150)));
   const tableCtx = { pool: ctx.pool, page: ctx.page, dpi: ctx.dpi, threshold, inset, reread: { count: 0 } };
   const [text, ...tables] = await Promise.all([readOutside(erased, grids, threshold, ctx), ...grids.map((g, n) => readTable(page, erased, g, ocrTableNumber(ctx.page, n), tableCtx))]);

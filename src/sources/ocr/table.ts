@@ -131,7 +131,7 @@ async function settleCell(cell: CleanCell, pass: PassCell, strip: CellReading | 
     if (number) return { text: signed(number.text, cell.shape), confidence: number.confidence };
   }
   // The sign of a number is taken from the ink (a speck reads as "-" too).
-  if (pass.symbols > 0 && !pass.straddles && pass.confidence >= TEXT_SETTLED && !(numberInk && marksOnly(pass.text))) return { text: signed(tidyNumber(pass.text), cell.shape), confidence: pass.confidence };
+  if (pass.symbols > 0 && !pass.straddles && !pass.partial && pass.confidence >= TEXT_SETTLED && !(numberInk && marksOnly(pass.text))) return { text: signed(tidyNumber(pass.text), cell.shape), confidence: pass.confidence };
   ctx.reread.count++;
   const again = await readText(cell, ctx.pool, ctx.dpi);
   // Ink shaped like a number at the table's digit height that no reader made more of than

@@ -78,6 +78,8 @@ export interface PassCell {
   symbols: number;
   /** A word read across this cell's border (its characters fell in two cells). */
   straddles: boolean;
+  /** Ink of the cell that none of its characters covers: the pass read only part of it (规 of 规章). */
+  partial: boolean;
 }
 
 /** A word whose box is a speck beside its line's height: tesseract lost track of where it is. */
@@ -127,7 +129,53 @@ export function assignToCells(lines: OcrLine[], cells: { box: Box; ink?: Box[] }
     confidence: symbols.length === 0 ? 100 : Math.min(...symbols.map((s) => (rate === "word" ? s.wordConfidence : s.confidence))),
     symbols: symbols.length,
     straddles: straddled.has(i),
+    partial: symbols.length > 0 && (uncoveredShare(cells[i]!.ink ?? [], symbols) > UNCOVERED || characterShort(cells[i]!.ink ?? [], symbols)),
   }));
+}
+
+/**
+ * Whether a cell of one or two Chinese characters on one line was read a character short:
+ * its ink is wider than the characters read and three quarters of another at the ink's
+ * height. Tesseract reads 规章 as "规", boxed over both (huaian-2024 scanned at 200 dpi by
+ * mupdf), and a label a character short matches no row. A character's ink with its
+ * spacing is 1–1.25 times as wide as it is high; over longer labels the spacing adds up
+ * to a character, so they are not judged (nor are the characters' own boxes, which
+ * tesseract places loosely).
+ */
+function characterShort(marks: Box[], symbols: OcrSymbol[]): boolean {
+  if (symbols.length > 2 || !symbols.every((s) => CJK_CHAR.test(s.text)) || marks.length === 0) return false;
+  // Specks of a noisy scan are not a character's strokes.
+  const stroke = Math.max(...marks.map((m) => m[3] - m[1])) / 4;
+  const ink = marks.filter((m) => m[2] - m[0] >= stroke || m[3] - m[1] >= stroke);
+  const top = Math.min(...ink.map((m) => m[1]));
+  const bottom = Math.max(...ink.map((m) => m[3]));
+  const width = Math.max(...ink.map((m) => m[2])) - Math.min(...ink.map((m) => m[0]));
+  // One line: the ink is no taller than its tallest mark and a half (a character's strokes
+  // may be separate marks, but no mark reaches from one line into the next).
+  const tallest = Math.max(...ink.map((m) => m[3] - m[1]));
+  return bottom - top <= 1.5 * tallest && width > (symbols.length + 0.75) * (bottom - top);
+}
+
+const CJK_CHAR = /^\p{Script=Han}$/u;
+
+/** More of a cell's ink than this (by area) outside its characters' boxes: part of the cell was not read. */
+const UNCOVERED = 0.25;
+
+/**
+ * The share of the ink's area (its marks' boxes) in marks that no character's box
+ * touches. Dust left unread weighs little; a whole character tesseract dropped weighs
+ * as much as the ones it read.
+ */
+function uncoveredShare(ink: Box[], symbols: OcrSymbol[]): number {
+  const area = (b: Box) => Math.max(1, b[2] - b[0]) * Math.max(1, b[3] - b[1]);
+  const grown = symbols.map((s): Box => [s.box[0] - 2, s.box[1] - 2, s.box[2] + 2, s.box[3] + 2]);
+  let total = 0;
+  let uncovered = 0;
+  for (const mark of ink) {
+    total += area(mark);
+    if (!grown.some((g) => overlaps(g, mark))) uncovered += area(mark);
+  }
+  return total === 0 ? 0 : uncovered / total;
 }
 
 /** The characters of a cell as text: rows top to bottom, each left to right; words apart by a space unless Chinese meets Chinese. */
