@@ -122,27 +122,6 @@ describe("signed numbers", () => {
   });
 });
 
-describe("a table broken by a page break", () => {
-  // Chromium prints the rows after a break without the ruling above them (the border
-  // belongs to the row on the page before): the table's lines running on above its first
-  // ruling close it, as in PDFs, and its first row is read.
-  it("reads the row under a page break that left no ruling above it", async () => {
-    const rows = ruled.lines.filter((l) => l.isTableRow).sort((a, b) => a.top! - b.top!);
-    const row = rows.find((r, i) => i >= 2 && r.cells.some((c) => /^\d+$/.test(c.text)) && r.cells.some((c) => /\p{Script=Han}{2}/u.test(c.text)))!;
-    // On the levelled page (rows in points there), everything above the row's top ruling
-    // goes, the ruling with it: the page starts in the table.
-    const broken = rotate(page, -estimateSkew(page, otsuThreshold(page)));
-    const cut = Math.round(((row.top! + 1.5) * DPI) / 72);
-    broken.data.fill(255, 0, cut * broken.width);
-    const read = await ocrPage(broken, { pool, page: 3, dpi: DPI });
-    const first = read.lines.filter((l) => l.isTableRow).sort((a, b) => a.top! - b.top!)[0]!;
-    // The row's own numbers, after what is left of the group labels that span it from above.
-    const numbersOf = (l: LayoutLine) => l.cells.filter((c) => /^\d+$/.test(c.text)).map((c) => c.text);
-    expect(Math.abs(first.top! - row.top!)).toBeLessThan(3);
-    expect(numbersOf(first)).toEqual(numbersOf(row));
-  }, 120_000);
-});
-
 describe("a cell the pass read a character short", () => {
   // 规章 read as "规" boxed over both characters (huaian-2024 scanned at 200 dpi by mupdf):
   // the cell is read again on its own, or its label matches no row.

@@ -13,11 +13,12 @@ export interface ReportMeta {
 }
 
 /**
- * A report's title: organ, year, 政府信息公开工作年度报告 (or a variant). Its last
- * character may be any other one after 年度报: OCR misreads 告 (报千, on
- * a 200-dpi scan drawn without anti-aliasing), and 工作年度报 names the report alone.
+ * A report's title: organ, year, 政府信息公开工作年度报告 (or a variant). After 年度报 its
+ * last character may be another or missing at the end of the line: OCR misreads 告 (报千,
+ * on a 200-dpi scan drawn without anti-aliasing) or drops a line's last character, and
+ * 工作年度报 names the report alone.
  */
-const REPORT_TITLE = /^(.{0,40}?)((?:19|20)\d{2})年度?(.{0,40}?)(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:报告|年报|(?<=年度)报\p{Script=Han})/u;
+const REPORT_TITLE = /^(.{0,40}?)((?:19|20)\d{2})年度?(.{0,40}?)(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:报告|年报|(?<=年度)报(?:\p{Script=Han}|$))/u;
 /** "XX局政府信息公开工作年度报告（2020年）": the year after the title. */
 const REPORT_TITLE_YEAR_AFTER = /^(.{2,40}?)(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:报告|年报)[(（]((?:19|20)\d{2})年?度?[)）]/;
 
@@ -77,7 +78,8 @@ function organFromPreface(text: string): string | null {
 
 /** 统计期限/期间 …自 2024 年 1 月 1 日至 2024 年 12 月 31 日. */
 function periodYear(text: string): number | null {
-  const m = /((?:19|20)\d{2})年1月1日(?:起)?(?:至|到|—|-|～|~)(?:((?:19|20)\d{2})年)?12月31日/.exec(text);
+  // 日 may be missing: OCR drops a line's last character, and the next line follows.
+  const m = /((?:19|20)\d{2})年1月1日(?:起)?(?:至|到|—|-|～|~)(?:((?:19|20)\d{2})年)?12月31(?!\d)/.exec(text);
   if (!m) return null;
   const start = Number(m[1]);
   const end = m[2] ? Number(m[2]) : start;

@@ -89,8 +89,11 @@ export async function ocrPage(raster: Raster, ctx: OcrPageContext): Promise<OcrP
   });
   const inset = Math.max(3, Math.round(Math.max(0, ...rulings.horizontal.map((l) => l.thickness), ...rulings.vertical.map((l) => l.thickness)) / 2) + Math.round(ctx.dpi / 100));
   const tolerance = Math.round(ctx.dpi / 40);
-  // A table broken by a page break has no ruling at the break: its lines' ends close it, as in PDFs.
-  const grids = buildGrids(rulings, tolerance, { closeOpenEnds: true });
+  // Open ends are not closed here as the PDF lattice closes them: a row cut by a page break
+  // would become a row of its own (the stacked header 结果维持 cut after 维 gave table 四 a row
+  // of 持, 正, 结 and lost its values), and OCR'd pages have no joining of cut rows. A grid
+  // narrower than an inch is a box or an icon of the page, never a report's table.
+  const grids = buildGrids(rulings, tolerance).filter((g) => g.box[2] - g.box[0] >= ctx.dpi);
   const erased = grids.length === 0 ? page : eraseRulings(page, gridRulings(rulings, grids, tolerance), Math.max(1, Math.round(ctx.dpi / 150)));
   const tableCtx = { pool: ctx.pool, page: ctx.page, dpi: ctx.dpi, threshold, inset, reread: { count: 0 } };
   const [text, ...tables] = await Promise.all([readOutside(erased, grids, threshold, ctx), ...grids.map((g, n) => readTable(page, erased, g, ocrTableNumber(ctx.page, n), tableCtx))]);
