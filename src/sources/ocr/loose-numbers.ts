@@ -16,7 +16,7 @@ import type { Raster } from "../../layout/raster/raster.js";
 import type { OcrPool } from "../_internal/tesseract.js";
 import { cleanCell, digitCount, isNumberText, signed, tidyNumber, type CleanCell } from "./cells.js";
 import { readStrips, settleNumber, type TableContext } from "./table.js";
-import type { Box, OcrLine, OcrSymbol, OcrWord, PassCell } from "./words.js";
+import { centre, grow, IDEOGRAPH, inside, type Box, type OcrLine, type OcrSymbol, type OcrWord, type PassCell } from "./words.js";
 
 export interface LooseNumbersContext {
   pool: OcrPool;
@@ -65,9 +65,6 @@ function inkRuns(page: Raster, threshold: number, dpi: number): InkRun[] {
   }));
 }
 
-const centre = (b: Box) => [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2] as const;
-const within = (b: Box, x: number, y: number) => x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3];
-const grow = (b: Box, m: number): Box => [b[0] - m, b[1] - m, b[2] + m, b[3] + m];
 const area = (b: Box) => Math.max(0, b[2] - b[0]) * Math.max(0, b[3] - b[1]);
 const overlapArea = (a: Box, b: Box) => area([Math.max(a[0], b[0]), Math.max(a[1], b[1]), Math.min(a[2], b[2]), Math.min(a[3], b[3])]);
 
@@ -86,7 +83,7 @@ function passOver(run: InkRun, words: OcrWord[], margin: number): Pick<Candidate
   let straddles = false;
   for (const word of words) {
     if (overlapArea(word.box, zone) === 0) continue;
-    const mine = word.symbols.filter((s) => within(zone, ...centre(s.box)));
+    const mine = word.symbols.filter((s) => inside(zone, ...centre(s.box)));
     if (mine.length === 0) continue;
     symbols.push(...mine);
     if (mine.length < word.symbols.length) straddles = true;
@@ -98,8 +95,6 @@ function passOver(run: InkRun, words: OcrWord[], margin: number): Pick<Candidate
   const pass: PassCell = { text, confidence: symbols.length === 0 ? 100 : Math.min(...symbols.map((s) => s.wordConfidence)), symbols: symbols.length, straddles, partial: false };
   return { symbols, pass };
 }
-
-const IDEOGRAPH = /^\p{Script=Han}$/u;
 
 /**
  * Whether the pass's reading over a number's ink may be replaced. The run is already a
@@ -217,7 +212,7 @@ export function readsOnlyPlaced(word: OcrWord, zones: { zone: Box; height: numbe
   let own = 0;
   for (let y = Math.max(0, y0); y < Math.min(page.height, y1); y++) {
     for (let x = Math.max(0, x0); x < Math.min(page.width, x1); x++) {
-      if (page.data[y * page.width + x]! < threshold && !near.some((z) => within(z, x, y)) && ++own >= dust) return false;
+      if (page.data[y * page.width + x]! < threshold && !near.some((z) => inside(z, x, y)) && ++own >= dust) return false;
     }
   }
   return true;

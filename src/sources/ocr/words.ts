@@ -85,8 +85,9 @@ export interface PassCell {
 /** A word whose box is a speck beside its line's height: tesseract lost track of where it is. */
 const lost = (word: OcrWord, line: OcrLine) => word.box[3] - word.box[1] < 0.25 * (line.box[3] - line.box[1]) && word.box[2] - word.box[0] < 0.25 * (line.box[3] - line.box[1]);
 
-const centre = (b: Box) => [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2] as const;
-const inside = (b: Box, x: number, y: number) => x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3];
+export const centre = (b: Box) => [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2] as const;
+export const inside = (b: Box, x: number, y: number) => x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3];
+export const grow = (b: Box, m: number): Box => [b[0] - m, b[1] - m, b[2] + m, b[3] + m];
 
 const overlaps = (a: Box, b: Box) => a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
 
@@ -143,7 +144,7 @@ export function assignToCells(lines: OcrLine[], cells: { box: Box; ink?: Box[] }
  * tesseract places loosely).
  */
 function characterShort(marks: Box[], symbols: OcrSymbol[]): boolean {
-  if (symbols.length > 2 || !symbols.every((s) => CJK_CHAR.test(s.text)) || marks.length === 0) return false;
+  if (symbols.length > 2 || !symbols.every((s) => IDEOGRAPH.test(s.text)) || marks.length === 0) return false;
   // Specks of a noisy scan are not a character's strokes.
   const stroke = Math.max(...marks.map((m) => m[3] - m[1])) / 4;
   const ink = marks.filter((m) => m[2] - m[0] >= stroke || m[3] - m[1] >= stroke);
@@ -156,7 +157,8 @@ function characterShort(marks: Box[], symbols: OcrSymbol[]): boolean {
   return bottom - top <= 1.5 * tallest && width > (symbols.length + 0.75) * (bottom - top);
 }
 
-const CJK_CHAR = /^\p{Script=Han}$/u;
+/** One Chinese character. */
+export const IDEOGRAPH = /^\p{Script=Han}$/u;
 
 /** More of a cell's ink than this (by area) outside its characters' boxes: part of the cell was not read. */
 const UNCOVERED = 0.25;
@@ -168,7 +170,7 @@ const UNCOVERED = 0.25;
  */
 function uncoveredShare(ink: Box[], symbols: OcrSymbol[]): number {
   const area = (b: Box) => Math.max(1, b[2] - b[0]) * Math.max(1, b[3] - b[1]);
-  const grown = symbols.map((s): Box => [s.box[0] - 2, s.box[1] - 2, s.box[2] + 2, s.box[3] + 2]);
+  const grown = symbols.map((s) => grow(s.box, 2));
   let total = 0;
   let uncovered = 0;
   for (const mark of ink) {
