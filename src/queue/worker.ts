@@ -5,6 +5,7 @@
  * I/O-bound (waiting on hosts and the per-host gate) and run in this process, several
  * at once. Stops taking jobs on SIGTERM/SIGINT, lets the running ones finish, and resolves.
  */
+import { hostname } from "node:os";
 import { dirname, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Queue, Worker, type Job } from "bullmq";
@@ -42,6 +43,8 @@ export function runWorkers(settings: QueueSettings, log: Logger, options: Worker
     stalledInterval: settings.stalledIntervalMs,
     maxStalledCount: 2,
     useWorkerThreads: false,
+    // Stored on each job it processes (job.processedBy): which machine and process ran it.
+    name: `${hostname()}:${process.pid}`,
   };
   const connections = [redisConnection(settings.redisUrl, "worker"), redisConnection(settings.redisUrl, "worker")] as const;
   const documents = new Worker(QUEUES.extract, processorFile("extract"), { ...common, connection: connections[0], concurrency: settings.concurrency });
@@ -58,7 +61,16 @@ export function runWorkers(settings: QueueSettings, log: Logger, options: Worker
     );
     worker.on("error", (error: Error) => log.error({ kind, err: error.message }, "worker error (retrying)"));
   }
-  log.info({ redis: settings.redisUrl.replace(/\/\/[^@]*@/, "//***@"), dataDir: settings.dataDir, concurrency: settings.concurrency, pageConcurrency: settings.pageConcurrency, sink: settings.sink }, "worker started");
+  // "worker started" only once all three are connected and taking jobs: a job queued after
+  // this line can go to this process.
+  void Promise.all([documents, pages, crawls].map((w) => w.waitUntilReady())).then(
+    () =>
+      log.info(
+        { name: common.name, redis: settings.redisUrl.replace(/\/\/[^@]*@/, "//***@"), dataDir: settings.dataDir, concurrency: settings.concurrency, pageConcurrency: settings.pageConcurrency, sink: settings.sink },
+        "worker started",
+      ),
+    () => {}, // a connection that fails is reported by the workers' "error" events
+  );
 
   let resolveClosed: () => void = () => {};
   const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
