@@ -12,6 +12,7 @@
  */
 import type { LayoutCell, LayoutLine } from "../model/layout.js";
 import { buildGrids, type Ruling, type Rulings, type TableGrid } from "./grid.js";
+import { markCut, ruledLength, setExtent } from "./split-rows.js";
 import type { Fragment, PageFragments } from "./pdf-lines.js";
 
 /** Rulings closer than this (points) are one boundary: a double border, a 1 px offset. */
@@ -113,14 +114,6 @@ function isTable(grid: TableGrid, texts: string[]): boolean {
   return (rows >= 2 && cols >= 2 && grid.cells.length >= 4) || (rows === 1 && grid.cells.length >= 2);
 }
 
-/**
- * The horizontal extent of each grid cell handed out (points). Kept aside rather than as
- * the cell's x0/x1, which would make the parsers place its value by x-centre.
- */
-const extents = new WeakMap<LayoutCell, [number, number]>();
-/** Last rows of tables whose bottom edge is not ruled: rows a page break cut. */
-const cutRows = new WeakSet<LayoutLine>();
-
 export interface LatticeResult {
   /** Grid rows of the page's ruled tables, top to bottom. */
   lines: LayoutLine[];
@@ -182,7 +175,7 @@ export function latticeTables(page: PageFragments): LatticeResult {
             ? [round(Math.min(...fragments.map((f) => f.x0))), round(Math.min(...fragments.map(top))), round(Math.max(...fragments.map((f) => f.x1))), round(Math.max(...fragments.map(bottom)))]
             : [round(cell.box[0]), round(cell.box[1]), round(cell.box[2]), round(cell.box[3])];
         const layout: LayoutCell = { text: texts[i]!, col: cell.col, colSpan: cell.colSpan, rowSpan: cell.rowSpan, origin: { kind: "pdf", page: page.page, box } };
-        extents.set(layout, [cell.box[0], cell.box[2]]);
+        setExtent(layout, cell.box[0], cell.box[2], grid.xs[0]!);
         cells.push(layout);
       });
       if (cells.length === 0) continue;
@@ -190,53 +183,7 @@ export function latticeTables(page: PageFragments): LatticeResult {
     }
     // A table whose bottom the page does not rule was cut by the page break inside its last row.
     const edge = grid.ys.at(-1)!;
-    const ruled = rulings.horizontal.filter((l) => Math.abs(l.at - edge) <= TOLERANCE).reduce((covered, l) => covered + Math.max(0, Math.min(l.to, grid.box[2]) - Math.max(l.from, grid.box[0])), 0);
-    if (ruled < 0.5 * (grid.box[2] - grid.box[0]) && lines.length > 0) cutRows.add(lines.at(-1)!);
+    if (ruledLength(rulings.horizontal, edge, grid.box[0], grid.box[2], TOLERANCE) < 0.5 * (grid.box[2] - grid.box[0]) && lines.length > 0) markCut(lines.at(-1)!);
   }
   return { lines, rest };
-}
-
-/** A page's grid rows and the text lines beside them, for joining a row a page break split. */
-export interface PageTables {
-  grid: LayoutLine[];
-  text: LayoutLine[];
-}
-
-/**
- * Rows split by a page break, joined again. A browser breaks a tall row across pages:
- * its cells start at the bottom of one page and go on at the top of the next ("结果维" /
- * "持"), with no ruling under the first part (a whole row's bottom border is drawn on
- * its page). A table that ends a page with such an open row, and a table that starts the
- * next page with a row that has a cell in the place of every cell of the open one (and
- * nothing in the others): that row is the rest of the open one — its text is appended,
- * cell by cell, and the two tables are one.
- */
-export function joinSplitRows(pages: PageTables[]): void {
-  for (let i = 0; i + 1 < pages.length; i++) {
-    const a = pages[i]!;
-    const b = pages[i + 1]!;
-    if (a.grid.length === 0 || b.grid.length === 0) continue;
-    const last = a.grid.reduce((x, y) => ((y.bottom ?? 0) > (x.bottom ?? 0) ? y : x));
-    const first = b.grid.reduce((x, y) => ((y.top ?? 0) < (x.top ?? 0) ? y : x));
-    if (last.page === undefined || first.page !== last.page + 1) continue;
-    // Nothing after the table on its page, nothing before the next one on its own.
-    if (a.text.some((l) => (l.top ?? 0) >= (last.bottom ?? 0) - 1) || b.text.some((l) => (l.bottom ?? 0) <= (first.top ?? 0) + 1)) continue;
-    // A row cut by the break has no ruling under it on its first page: its border comes where the row ends.
-    if (!cutRows.has(last)) continue;
-    // Cells are matched by where they stand: grid columns are counted page by page.
-    const same = (c: LayoutCell, d: LayoutCell) => {
-      const [e, f] = [extents.get(c), extents.get(d)];
-      return e !== undefined && f !== undefined && Math.abs(e[0] - f[0]) <= 3 && Math.abs(e[1] - f[1]) <= 3;
-    };
-    const partner = (c: LayoutCell) => first.cells.find((d) => same(c, d));
-    if (!last.cells.every((c) => partner(c) !== undefined)) continue;
-    if (first.cells.some((d) => d.text !== "" && !last.cells.some((c) => same(c, d)))) continue;
-    for (const c of last.cells) {
-      const rest = partner(c)!.text;
-      if (rest) c.text = c.text && /\d$/.test(c.text) && /^\d/.test(rest) ? `${c.text} ${rest}` : c.text + rest;
-    }
-    const from = first.table;
-    b.grid.splice(b.grid.indexOf(first), 1);
-    for (const l of b.grid) if (l.table === from) l.table = last.table;
-  }
 }

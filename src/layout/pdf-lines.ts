@@ -6,7 +6,8 @@
  */
 import type { LayoutCell, LayoutLine } from "../model/layout.js";
 import type { Rulings } from "./grid.js";
-import { joinSplitRows, latticeTables } from "./pdf-lattice.js";
+import { latticeTables } from "./pdf-lattice.js";
+import { joinSplitRows } from "./split-rows.js";
 
 export interface Fragment {
   text: string;
@@ -140,6 +141,9 @@ export function linesFromFragments(pages: PageFragments[]): LayoutLine[] {
   });
   // Table rows are never page furniture: they join the page's lines after it is dropped.
   dropPageFurniture(perPage);
-  joinSplitRows(perPage.map((p) => ({ grid: p.grid, text: p.lines })));
+  joinSplitRows(
+    perPage.map((p) => ({ grid: p.grid, text: p.lines })),
+    { tolerance: 3, quietEdges: true },
+  );
   return perPage.flatMap(({ lines, grid }) => (grid.length === 0 ? lines : [...lines, ...grid].sort((a, b) => (a.top ?? 0) - (b.top ?? 0))));
 }

@@ -24,6 +24,12 @@ export interface LayoutCell {
   rowSpan?: number;
   /** OCR: the reader's confidence in this text, 0–100. */
   confidence?: number;
+  /**
+   * Grid cells of PDFs and OCR'd tables: the cell's left and right edge from its table's
+   * left edge, in points — for joining a row a page break split (layout/split-rows.ts).
+   * Not x0/x1, which would make the parsers place its value by x-centre.
+   */
+  gridExtent?: [number, number];
 }
 
 export interface LayoutLine {
@@ -38,6 +44,12 @@ export interface LayoutLine {
   isTableRow?: boolean;
   /** PDF: left edge of the line, for paragraph detection. */
   x0?: number;
+  /**
+   * Grid rows of PDFs and OCR'd tables: the table's bottom edge is not ruled under this,
+   * its last row (a page break cut it), or its top edge not ruled above this, its first.
+   * Plain data, so that page outcomes read in other processes (queue page jobs) keep it.
+   */
+  openEdge?: "below" | "above" | "both";
 }
 
 export interface LayoutDocument {

@@ -5,6 +5,7 @@
 import type { Issue } from "../../model/issue.js";
 import type { LayoutLine } from "../../model/layout.js";
 import type { Raster } from "../../layout/raster/raster.js";
+import { joinSplitRows, type PageTables } from "../../layout/split-rows.js";
 import { sharedOcrPool, type OcrPool } from "../_internal/tesseract.js";
 import type { SourceContext } from "../types.js";
 import { ocrPage } from "./page.js";
@@ -45,14 +46,29 @@ export async function readPageImage(image: PageImage, pool: OcrPool, ctx: Source
   }
 }
 
-/** Page outcomes → the document's OCR result, in page order; unread pages become issues. */
+/**
+ * How far two grid cells' extents may differ (points) and still be one column across a
+ * page break: a scan's pages are levelled one by one, each within a point or two.
+ */
+const JOIN_TOLERANCE = 4;
+
+/**
+ * Page outcomes → the document's OCR result, in page order; unread pages become issues.
+ * A table row a page break split is joined again (split-rows.ts).
+ */
 export function combineOutcomes(outcomes: PageOutcome[]): OcrResult {
   const issues: Issue[] = [];
-  const lines: LayoutLine[] = [];
+  const pages: PageTables[] = [];
   for (const r of [...outcomes].sort((a, b) => a.page - b.page)) {
     if ("error" in r) issues.push({ code: "OCR_FAILED", severity: "error", path: null, message: `page ${r.page} could not be read by OCR: ${r.error}` });
-    else lines.push(...r.lines);
+    else {
+      // A copy: the join changes rows, and a queue's page outcomes may be combined again.
+      const lines = structuredClone(r.lines);
+      pages.push({ grid: lines.filter((l) => l.isTableRow), text: lines.filter((l) => !l.isTableRow) });
+    }
   }
+  joinSplitRows(pages, { tolerance: JOIN_TOLERANCE, quietEdges: false });
+  const lines = pages.flatMap((p) => [...p.text, ...p.grid].sort((a, b) => (a.top ?? 0) - (b.top ?? 0)));
   return { lines, issues };
 }
 

@@ -15,6 +15,7 @@ import { buildGrids, type TableGrid } from "../../layout/grid.js";
 import { components, numberShape } from "../../layout/raster/components.js";
 import { crop, downscale, inkCount, otsuThreshold, rotate, toPgm, type Raster } from "../../layout/raster/raster.js";
 import { eraseRulings, findRulings, gridRulings } from "../../layout/raster/rulings.js";
+import { markCut, markOpenTop, ruledLength } from "../../layout/split-rows.js";
 import type { OcrPool } from "../_internal/tesseract.js";
 import { settleLooseNumbers } from "./loose-numbers.js";
 import { readTable } from "./table.js";
@@ -89,14 +90,21 @@ export async function ocrPage(raster: Raster, ctx: OcrPageContext): Promise<OcrP
   });
   const inset = Math.max(3, Math.round(Math.max(0, ...rulings.horizontal.map((l) => l.thickness), ...rulings.vertical.map((l) => l.thickness)) / 2) + Math.round(ctx.dpi / 100));
   const tolerance = Math.round(ctx.dpi / 40);
-  // Open ends are not closed here as the PDF lattice closes them: a row cut by a page break
-  // would become a row of its own (the stacked header 结果维持 cut after 维 gave table 四 a row
-  // of 持, 正, 结 and lost its values), and OCR'd pages have no joining of cut rows. A grid
-  // narrower than an inch is a box or an icon of the page, never a report's table.
-  const grids = buildGrids(rulings, tolerance).filter((g) => g.box[2] - g.box[0] >= ctx.dpi);
+  // Open ends closed as the PDF lattice closes them: a table a page break cut has no ruling
+  // at the break. The row above an open bottom is marked cut, and joined to the rest of it
+  // at the top of the next page once every page is read (ocr/index.ts, split-rows.ts). A
+  // grid narrower than an inch is a box or an icon of the page, never a report's table.
+  const grids = buildGrids(rulings, tolerance, { closeOpenEnds: true }).filter((g) => g.box[2] - g.box[0] >= ctx.dpi);
+  const open = (g: TableGrid, y: number) => ruledLength(rulings.horizontal, y, g.box[0], g.box[2], tolerance) < 0.5 * (g.box[2] - g.box[0]);
   const erased = grids.length === 0 ? page : eraseRulings(page, gridRulings(rulings, grids, tolerance), Math.max(1, Math.round(ctx.dpi / 150)));
   const tableCtx = { pool: ctx.pool, page: ctx.page, dpi: ctx.dpi, threshold, inset, reread: { count: 0 } };
   const [text, ...tables] = await Promise.all([readOutside(erased, grids, threshold, ctx), ...grids.map((g, n) => readTable(page, erased, g, ocrTableNumber(ctx.page, n), tableCtx))]);
+  tables.forEach((rows, n) => {
+    const grid = grids[n]!;
+    if (rows.length === 0) return;
+    if (open(grid, grid.box[3])) markCut(rows.at(-1)!);
+    if (open(grid, grid.box[1])) markOpenTop(rows[0]!);
+  });
   const lines = [...text, ...tables.flat()].sort((a, b) => (a.top ?? 0) - (b.top ?? 0));
   const cells = grids.reduce((n, g) => n + g.cells.length, 0);
   return { lines, tables: grids.length, cells, reread: tableCtx.reread.count, skewDegrees: (skew * 180) / Math.PI };

@@ -10,6 +10,7 @@
 import type { LayoutCell, LayoutLine } from "../../model/layout.js";
 import { typicalHeight } from "../../layout/raster/components.js";
 import type { TableGrid } from "../../layout/grid.js";
+import { setExtent } from "../../layout/split-rows.js";
 import { crop, downscale, pad, toPgm, type Raster } from "../../layout/raster/raster.js";
 import type { OcrPool } from "../_internal/tesseract.js";
 import {
@@ -161,6 +162,7 @@ export async function readTable(page: Raster, erased: Raster, grid: TableGrid, t
     const [x0, y0, x1, y1] = cell.box.map((v) => toPoints(v, ctx.dpi)) as Box;
     const reading = readings[i]!;
     const layout: LayoutCell = { text: reading.text, col: cell.col, colSpan: cell.colSpan, rowSpan: cell.rowSpan, confidence: reading.confidence, origin: { kind: "pdf", page: ctx.page, box: [x0, y0, x1, y1] } };
+    setExtent(layout, x0, x1, toPoints(grid.box[0], ctx.dpi));
     rows.set(cell.row, [...(rows.get(cell.row) ?? []), layout]);
   });
   const lines: LayoutLine[] = [];

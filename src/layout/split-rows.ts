@@ -1,0 +1,99 @@
+/**
+ * Table rows a page break split, joined again — for grids read from PDF rulings
+ * (pdf-lattice.ts) and from page images (sources/ocr/page.ts) alike.
+ *
+ * A browser breaks a tall row across pages: its cells start at the bottom of one page
+ * and go on at the top of the next ("结果维" / "持", "2.没有现成信息需要另行" / "制作"),
+ * with no ruling under the first part (a whole row's bottom border is drawn on its page).
+ * The grid readers close such an open end (grid.ts, closeOpenEnds) and mark the row
+ * above it as cut, and give each cell its extent across the table (LayoutLine.openEdge,
+ * LayoutCell.gridExtent: plain data, as OCR'd pages come from other processes in a queue). A table that ends a
+ * page with a cut row, and a table that starts the next page with a row that has a cell
+ * in the place of every cell of the cut one (and nothing in the others but cells that
+ * span rows below): that row is the rest of the cut one — its text is appended, cell by
+ * cell, and the two tables are one.
+ */
+import type { LayoutCell, LayoutLine } from "../model/layout.js";
+
+/** Records a grid cell's extent: its left and right edge and its table's left edge, in points. */
+export function setExtent(cell: LayoutCell, x0: number, x1: number, tableLeft: number): void {
+  cell.gridExtent = [x0 - tableLeft, x1 - tableLeft];
+}
+
+const mark = (line: LayoutLine, edge: "below" | "above") => {
+  line.openEdge = line.openEdge === undefined || line.openEdge === edge ? edge : "both";
+};
+const open = (line: LayoutLine, edge: "below" | "above") => line.openEdge === edge || line.openEdge === "both";
+
+/** Marks the last row of a table whose bottom edge the page does not rule (a page break cut it). */
+export function markCut(line: LayoutLine): void {
+  mark(line, "below");
+}
+
+/** Marks the first row of a table whose top edge the page does not rule. */
+export function markOpenTop(line: LayoutLine): void {
+  mark(line, "above");
+}
+
+/**
+ * How much of the line at `at` (from `from` to `to`) the rulings given cover, in the
+ * units of the rulings: the test for an edge the page really draws.
+ */
+export function ruledLength(rulings: readonly { at: number; from: number; to: number }[], at: number, from: number, to: number, tolerance: number): number {
+  return rulings.filter((l) => Math.abs(l.at - at) <= tolerance).reduce((covered, l) => covered + Math.max(0, Math.min(l.to, to) - Math.max(l.from, from)), 0);
+}
+
+/** A page's grid rows and the text lines beside them. */
+export interface PageTables {
+  grid: LayoutLine[];
+  text: LayoutLine[];
+}
+
+export interface JoinOptions {
+  /** How far (points) two cells' extents may differ and still be one column. */
+  tolerance: number;
+  /**
+   * Text lines around the break stop the join: nothing may follow the cut row on its page
+   * or precede the rest on the next (a PDF's text, its page furniture dropped first).
+   * Off for OCR'd pages, whose text has specks and running heads no furniture pass
+   * removes; there the next table's top must be open instead.
+   */
+  quietEdges: boolean;
+}
+
+export function joinSplitRows(pages: PageTables[], options: JoinOptions): void {
+  for (let i = 0; i + 1 < pages.length; i++) {
+    const a = pages[i]!;
+    const b = pages[i + 1]!;
+    if (a.grid.length === 0 || b.grid.length === 0) continue;
+    const last = a.grid.reduce((x, y) => ((y.bottom ?? 0) > (x.bottom ?? 0) ? y : x));
+    const first = b.grid.reduce((x, y) => ((y.top ?? 0) < (x.top ?? 0) ? y : x));
+    if (last.page === undefined || first.page !== last.page + 1) continue;
+    if (options.quietEdges) {
+      // Nothing after the table on its page, nothing before the next one on its own.
+      if (a.text.some((l) => (l.top ?? 0) >= (last.bottom ?? 0) - 1) || b.text.some((l) => (l.bottom ?? 0) <= (first.top ?? 0) + 1)) continue;
+    } else if (!open(first, "above")) continue;
+    // A row cut by the break has no ruling under it on its first page: its border comes where the row ends.
+    if (!open(last, "below")) continue;
+    // Cells are matched by where they stand: grid columns are counted page by page.
+    const same = (c: LayoutCell, d: LayoutCell) => {
+      const [e, f] = [c.gridExtent, d.gridExtent];
+      return e !== undefined && f !== undefined && Math.abs(e[0] - f[0]) <= options.tolerance && Math.abs(e[1] - f[1]) <= options.tolerance;
+    };
+    const partner = (c: LayoutCell) => first.cells.find((d) => same(c, d));
+    if (!last.cells.every((c) => partner(c) !== undefined)) continue;
+    // A cell that spans the rows below (a group's label going on) is not the cut row's.
+    if (first.cells.some((d) => d.text !== "" && (d.rowSpan ?? 1) === 1 && !last.cells.some((c) => same(c, d)))) continue;
+    for (const c of last.cells) {
+      const rest = partner(c)!.text;
+      if (rest) c.text = c.text && /\d$/.test(c.text) && /^\d/.test(rest) ? `${c.text} ${rest}` : c.text + rest;
+    }
+    const from = first.table;
+    const partners = new Set(last.cells.map(partner));
+    // The rest's own cells go; a spanning cell with text stays, as the first cell of its rows.
+    const kept = first.cells.filter((d) => !partners.has(d) && d.text !== "");
+    if (kept.length === 0) b.grid.splice(b.grid.indexOf(first), 1);
+    else first.cells = kept;
+    for (const l of b.grid) if (l.table === from) l.table = last.table;
+  }
+}
