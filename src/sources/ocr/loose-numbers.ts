@@ -137,16 +137,21 @@ export async function settleLooseNumbers(lines: OcrLine[], page: Raster, small: 
   // The digits' height: that of the runs the pass itself read as numbers (a page with none
   // holds no table of numbers). Runs of another height (specks of a noisy scan, headings)
   // are dropped before any is cut out and cleaned.
+  // A page that holds only a table's last row may have none the pass read as a number
+  // (qinghe-2020 printed without rulings and scanned by poppler at 200 dpi: table 四's
+  // fifteen values, alone on page 5, read as one 人): then a row of values tells it.
   const read = runs.filter((_, i) => passes[i]!.pass.symbols > 0 && isNumberText(tidyNumber(passes[i]!.pass.text))).map((r) => heightOf(r.box)).sort((a, b) => a - b);
-  if (read.length === 0) return lines;
-  const runHeight = read[Math.floor(read.length / 2)]!;
+  const runHeight = read.length > 0 ? read[Math.floor(read.length / 2)]! : valueRowHeight(runs.map((r) => ({ box: r.box, height: heightOf(r.box) })));
+  if (runHeight === null) return lines;
   const found: Candidate[] = [];
   runs.forEach((run, i) => {
     if (Math.abs(heightOf(run.box) - runHeight) > runHeight * 0.3) return;
     const cell = cleanCell(page, grow(run.box, marginOf(run.box)), 0, ctx.threshold, ctx.dpi);
     if (cell.shape && replaceable(passes[i]!, cell.shape)) found.push({ run, cell: cell as Candidate["cell"], ...passes[i]! });
   });
-  const digitHeight = typicalHeight(found.filter((c) => c.pass.symbols > 0 && isNumberText(tidyNumber(c.pass.text))).map((c) => c.cell.shape));
+  const digitHeight =
+    typicalHeight(found.filter((c) => c.pass.symbols > 0 && isNumberText(tidyNumber(c.pass.text))).map((c) => c.cell.shape)) ??
+    valueRowHeight(found.map((c) => ({ box: c.run.box, height: c.cell.shape.height })));
   if (digitHeight === null) return lines;
   const candidates = found.filter((c) => Math.abs(c.cell.shape.height - digitHeight) <= digitHeight * 0.2 && !readWell(c));
   if (candidates.length === 0) return lines;
@@ -190,6 +195,26 @@ export async function settleLooseNumbers(lines: OcrLine[], page: Raster, small: 
 }
 
 const heightOf = (box: Box) => box[3] - box[1];
+
+/** Number-shaped runs on one line, this many or more, are a borderless table's row of values. */
+const VALUE_ROW = 4;
+
+/**
+ * The height of the digits of a row of values — the most runs of one height side by side
+ * on one line, at least VALUE_ROW of them — or null when the page shows no such row. Prose
+ * has no four number-shaped marks apart on one line that are not numbers.
+ */
+function valueRowHeight(runs: { box: Box; height: number }[]): number | null {
+  let best: number[] = [];
+  for (const a of runs) {
+    const mid = (a.box[1] + a.box[3]) / 2;
+    const row = runs.filter((b) => Math.abs((b.box[1] + b.box[3]) / 2 - mid) <= 0.35 * a.height && Math.abs(b.height - a.height) <= 0.15 * a.height).map((b) => b.height);
+    if (row.length > best.length) best = row;
+  }
+  if (best.length < VALUE_ROW) return null;
+  best.sort((x, y) => x - y);
+  return best[Math.floor(best.length / 2)]!;
+}
 
 /** How far around a number's box its ink may reach: a quarter of its height, 2 px at least. */
 const marginOf = (box: Box) => Math.max(2, Math.round(heightOf(box) * 0.25));
