@@ -83,6 +83,19 @@ describe("rows a page break split, on OCR'd pages", () => {
     expect(pages[1]!.grid[0]!.cells.map((c) => c.text)).toEqual(["供"]);
   });
 
+  it("matches the parts from the table's right edge when one page's grid has a column of group labels the other lacks", () => {
+    // A narrow table printed by Chromium (chengjiang-2022's page, table width 60 %): the cut
+    // page's grid starts at the label column, the next page's at the group column before it.
+    const pages = twoPages();
+    for (const line of pages[0]!.grid) for (const c of line.cells) if (c.origin.kind === "pdf") setExtent(c, c.origin.box[0], c.origin.box[2], 90);
+    const rest = gridRow(2, 60, ["", "制作", "", "", ""], { from: 0 });
+    markOpenTop(rest);
+    pages[1]!.grid[0] = rest;
+    joinSplitRows(pages, OCR);
+    expect(pages[0]!.grid.at(-1)!.cells.map((c) => c.text)).toEqual(["2.没有现成信息需要另行制作", "3", "0", "3"]);
+    expect(pages[1]!.grid.map((l) => l.cells[0]!.text)).toEqual(["3.补正后申请内容仍不明确"]);
+  });
+
   it("survives being carried as JSON (a queue's page jobs): the marks are plain data", () => {
     const pages = JSON.parse(JSON.stringify(twoPages())) as PageTables[];
     joinSplitRows(pages, OCR);

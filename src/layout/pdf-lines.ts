@@ -59,7 +59,7 @@ function groupLines(fragments: Fragment[]): DraftLine[] {
 function cellsOf(line: DraftLine, page: number): LayoutCell[] {
   const frags = [...line.fragments].sort((a, b) => a.x0 - b.x0);
   const cells: LayoutCell[] = [];
-  let cur: { text: string; x0: number; x1: number; top: number; bottom: number; size: number } | undefined;
+  let cur: { text: string; x0: number; x1: number; top: number; bottom: number; size: number; pieces: Fragment[] } | undefined;
   const push = () => {
     if (!cur) return;
     cells.push({
@@ -67,6 +67,7 @@ function cellsOf(line: DraftLine, page: number): LayoutCell[] {
       x0: cur.x0,
       x1: cur.x1,
       origin: { kind: "pdf", page, box: [round(cur.x0), round(cur.top), round(cur.x1), round(cur.bottom)] },
+      ...(cur.pieces.length > 1 ? { pieces: cur.pieces.map((p) => ({ text: p.text, x0: p.x0, x1: p.x1 })) } : {}),
     });
   };
   for (const f of frags) {
@@ -79,9 +80,10 @@ function cellsOf(line: DraftLine, page: number): LayoutCell[] {
       cur.x1 = Math.max(cur.x1, f.x1);
       cur.top = Math.min(cur.top, top);
       cur.bottom = Math.max(cur.bottom, bottom);
+      cur.pieces.push(f);
     } else {
       push();
-      cur = { text: f.text, x0: f.x0, x1: f.x1, top, bottom, size: f.size };
+      cur = { text: f.text, x0: f.x0, x1: f.x1, top, bottom, size: f.size, pieces: [f] };
     }
   }
   push();

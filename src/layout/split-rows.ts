@@ -75,13 +75,21 @@ export function joinSplitRows(pages: PageTables[], options: JoinOptions): void {
     } else if (!open(first, "above")) continue;
     // A row cut by the break has no ruling under it on its first page: its border comes where the row ends.
     if (!open(last, "below")) continue;
-    // Cells are matched by where they stand: grid columns are counted page by page.
+    // Cells are matched by where they stand: grid columns are counted page by page. The
+    // two parts' grids may start at different columns (a column of group labels ruled on
+    // one page and not the other): then they are matched from the table's right edge.
+    const right = (l: LayoutLine) => Math.max(...l.cells.map((c) => c.gridExtent?.[1] ?? -Infinity));
+    let shift = 0;
     const same = (c: LayoutCell, d: LayoutCell) => {
       const [e, f] = [c.gridExtent, d.gridExtent];
-      return e !== undefined && f !== undefined && Math.abs(e[0] - f[0]) <= options.tolerance && Math.abs(e[1] - f[1]) <= options.tolerance;
+      return e !== undefined && f !== undefined && Math.abs(e[0] - (f[0] - shift)) <= options.tolerance && Math.abs(e[1] - (f[1] - shift)) <= options.tolerance;
     };
     const partner = (c: LayoutCell) => first.cells.find((d) => same(c, d));
-    if (!last.cells.every((c) => partner(c) !== undefined)) continue;
+    const matched = () => last.cells.every((c) => partner(c) !== undefined);
+    if (!matched()) {
+      shift = right(first) - right(last);
+      if (!Number.isFinite(shift) || !matched()) continue;
+    }
     // A cell that spans the rows below (a group's label going on) is not the cut row's.
     if (first.cells.some((d) => d.text !== "" && (d.rowSpan ?? 1) === 1 && !last.cells.some((c) => same(c, d)))) continue;
     for (const c of last.cells) {

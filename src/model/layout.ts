@@ -30,6 +30,13 @@ export interface LayoutCell {
    * Not x0/x1, which would make the parsers place its value by x-centre.
    */
   gridExtent?: [number, number];
+  /**
+   * PDF: the text items a cell was joined from, with their extents, when there were
+   * several — so a label that touches the numbers beside it ("信" "37" "0" in a narrow
+   * borderless table) can be cut where the items meet rather than where digit widths
+   * would put the cut.
+   */
+  pieces?: { text: string; x0: number; x1: number }[];
 }
 
 export interface LayoutLine {

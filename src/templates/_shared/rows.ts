@@ -320,6 +320,43 @@ interface Span {
  * rows print. A number at the end of a label that stands in no value column stays text.
  */
 function splitLabelNumber(cell: LayoutCell, columns: Span[]): LayoutCell[] {
+  return splitLabelPieces(cell, columns) ?? splitLabelDigits(cell, columns);
+}
+
+const BARE_NUMBER = /^[-−－]?\d[\d,]*(?:\.\d+)?$/;
+const noSpace = (text: string) => text.replace(/\s/g, "");
+
+/**
+ * The cut where the PDF's own items meet: a label cell joined from items whose last ones
+ * are bare numbers, each standing in a value column ("握相关政府信" "37" "0", a narrow
+ * table whose label touches its first two values). The label part may still end in a
+ * number of its own item ("信37"), cut as splitLabelDigits does. Null when the cell has no
+ * such items (or they no longer spell its text).
+ */
+function splitLabelPieces(cell: LayoutCell, columns: Span[]): LayoutCell[] | null {
+  const pieces = cell.pieces;
+  const box = boxOf(cell);
+  if (!pieces || !box || noSpace(pieces.map((p) => p.text).join("")) !== noSpace(cell.text)) return null;
+  let k = pieces.length;
+  while (k > 1 && BARE_NUMBER.test(pieces[k - 1]!.text.trim())) k--;
+  const label = pieces.slice(0, k);
+  const numbers = pieces.slice(k);
+  if (numbers.length === 0 || !CJK.test(label.map((p) => p.text).join(""))) return null;
+  const inValueColumn = (p: Span) => columns.some((s) => Math.min(s.x1, p.x1) - Math.max(s.x0, p.x0) >= 0.5 * Math.min(p.x1 - p.x0, s.x1 - s.x0));
+  if (!numbers.every(inValueColumn)) return null;
+  const part = (text: string, x0: number, x1: number, parts?: typeof pieces): LayoutCell => {
+    const out: LayoutCell = { ...cell, text, x0, x1, origin: { ...cell.origin, box: [x0, box[1], x1, box[3]] } as typeof cell.origin };
+    if (parts && parts.length > 1) out.pieces = parts;
+    else delete out.pieces;
+    return out;
+  };
+  const labelText = label.map((p) => p.text).join("");
+  const labelCell = part(labelText, label[0]!.x0, label.at(-1)!.x1, label);
+  return [...splitLabelDigits(labelCell, columns), ...numbers.map((p) => part(p.text.trim(), p.x0, p.x1))];
+}
+
+/** The number at the end of a label cell's text, its extent estimated from digit widths. */
+function splitLabelDigits(cell: LayoutCell, columns: Span[]): LayoutCell[] {
   const box = boxOf(cell);
   if (!box || cell.x0 === undefined || cell.x1 === undefined) return [cell];
   const m = LABEL_THEN_NUMBER.exec(cell.text.trim());
