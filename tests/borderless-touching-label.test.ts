@@ -17,6 +17,9 @@ const SIZE = 14;
 const frag = (text: string, x0: number, baseline: number, width = [...text].length * SIZE): Fragment => ({ text, x0, x1: x0 + width, baseline, size: SIZE });
 const values = (baseline: number, texts: string[]) => texts.map((t, i) => frag(t, COLUMNS[i]!, baseline, t.length * 7));
 
+/** A row printed clear of its values, above the row under test: it shows where the value columns are. */
+const ROW_ABOVE = [frag("7.属于行政执法案卷", 130, 100, 100), ...values(100, ["1", "0", "0", "0", "0", "0", "1"])];
+
 function rowsOf(fragments: Fragment[]) {
   const lines = linesFromFragments([{ page: 1, width: 595, height: 842, fragments }]);
   return positionedRows(
@@ -28,8 +31,7 @@ function rowsOf(fragments: Fragment[]) {
 describe("a label that touches its values in a borderless table", () => {
   it("is cut where its text items meet, each number going to the column it stands in", () => {
     const rows = rowsOf([
-      frag("7.属于行政执法案卷", 130, 100, 100),
-      ...values(100, ["1", "0", "0", "0", "0", "0", "1"]),
+      ...ROW_ABOVE,
       // The label's middle line ends where the first value begins, and the second value is
       // closer to the first than a cell gap: one cell "握相关政府信37 0".
       frag("1.本机关不掌", 158, 130, 98),
@@ -47,8 +49,7 @@ describe("a label that touches its values in a borderless table", () => {
 
   it("keeps a number that stands in no value column as label text", () => {
     const rows = rowsOf([
-      frag("7.属于行政执法案卷", 130, 100, 100),
-      ...values(100, ["1", "0", "0", "0", "0", "0", "1"]),
+      ...ROW_ABOVE,
       // "第" "2" touch, and the 2 ends at 207, left of every value column: it is part of the label.
       frag("其他第", 158, 148, 42),
       frag("2", 200, 148, 7),

@@ -342,17 +342,19 @@ function splitLabelPieces(cell: LayoutCell, columns: Span[]): LayoutCell[] | nul
   const label = pieces.slice(0, k);
   const numbers = pieces.slice(k);
   if (numbers.length === 0 || !CJK.test(label.map((p) => p.text).join(""))) return null;
-  const inValueColumn = (p: Span) => columns.some((s) => Math.min(s.x1, p.x1) - Math.max(s.x0, p.x0) >= 0.5 * Math.min(p.x1 - p.x0, s.x1 - s.x0));
-  if (!numbers.every(inValueColumn)) return null;
-  const part = (text: string, x0: number, x1: number, parts?: typeof pieces): LayoutCell => {
+  if (!numbers.every((p) => standsInColumn(p, columns))) return null;
+  const part = (text: string, x0: number, x1: number): LayoutCell => {
     const out: LayoutCell = { ...cell, text, x0, x1, origin: { ...cell.origin, box: [x0, box[1], x1, box[3]] } as typeof cell.origin };
-    if (parts && parts.length > 1) out.pieces = parts;
-    else delete out.pieces;
+    delete out.pieces;
     return out;
   };
-  const labelText = label.map((p) => p.text).join("");
-  const labelCell = part(labelText, label[0]!.x0, label.at(-1)!.x1, label);
+  const labelCell = part(label.map((p) => p.text).join(""), label[0]!.x0, label.at(-1)!.x1);
   return [...splitLabelDigits(labelCell, columns), ...numbers.map((p) => part(p.text.trim(), p.x0, p.x1))];
+}
+
+/** Whether a number's extent overlaps a value column by at least half the narrower of the two. */
+function standsInColumn(number: Span, columns: Span[]): boolean {
+  return columns.some((s) => Math.min(s.x1, number.x1) - Math.max(s.x0, number.x0) >= 0.5 * Math.min(number.x1 - number.x0, s.x1 - s.x0));
 }
 
 /** The number at the end of a label cell's text, its extent estimated from digit widths. */
@@ -364,8 +366,7 @@ function splitLabelDigits(cell: LayoutCell, columns: Span[]): LayoutCell[] {
   const digitWidth = (box[3] - box[1]) * 0.5;
   const width = [...m[2]!].length * digitWidth;
   const number: Span = { x0: cell.x1 - width, x1: cell.x1 };
-  const overlap = (s: Span) => Math.min(s.x1, number.x1) - Math.max(s.x0, number.x0);
-  if (number.x0 <= cell.x0 || !columns.some((s) => overlap(s) >= 0.5 * Math.min(width, s.x1 - s.x0))) return [cell];
+  if (number.x0 <= cell.x0 || !standsInColumn(number, columns)) return [cell];
   const labelEnd = Math.max(cell.x0, number.x0 - digitWidth);
   return [
     { ...cell, text: m[1]!, x1: labelEnd, origin: { ...cell.origin, box: [box[0], box[1], labelEnd, box[3]] } as typeof cell.origin },
