@@ -134,6 +134,10 @@ describe("renderings: browser prints and scans", () => {
     ["pingtan-2022", "big type (silent before)", "body,td,td *{font-size:20px!important}", "borderless", "exact"],
     ["pingtan-2022", "small type", "body,td,td *{font-size:9px!important}", "borderless", "exact"],
     ["pingtan-2021", "no cell padding (silent before)", "td{padding:0!important}", "borderless", "exact"],
+    // 总计 30 wrapped digit by digit in its cell ("3" above the row's values, "0" below).
+    ["pingtan-2021", "a narrow table", "table{width:60%!important}", "borderless", "exact"],
+    // A page break leaves 8.属于行政查询事项 four line heights above its values.
+    ["pingtan-2021", "small type", "body,td,td *{font-size:9px!important}", "borderless", "exact"],
     ["pingtan-2023", "big type", "body,td,td *{font-size:20px!important}", "ruled", "exact"],
     ["pingtan-2025", "small type", "body,td,td *{font-size:9px!important}", "ruled", "exact"],
     ["pingtan-2022", "landscape paper", "@page{size:A4 landscape}", "ruled", "exact"],

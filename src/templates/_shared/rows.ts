@@ -292,12 +292,83 @@ function joinWrappedCells(lines: LayoutLine[]): LayoutLine[] {
         x1: Math.max(...stack.map((s) => s.cell.x1 ?? 0)),
         origin: { kind: anchor.cell.origin.kind === "ofd" ? "ofd" : "pdf", page: out[i]!.page ?? 1, box: [Math.min(...boxes.map((b) => b[0])), boxes[0]![1], Math.max(...boxes.map((b) => b[2])), boxes.at(-1)![3]] },
       };
-      for (const s of stack) out[s.line]!.cells = out[s.line]!.cells.filter((c) => c !== s.cell);
-      const target = out[targetLine]!;
-      target.cells = [...target.cells, joined].sort((a, b) => (a.x0 ?? 0) - (b.x0 ?? 0));
+      moveJoined(out, stack, joined, targetLine);
     }
   }
+  joinWrappedNumbers(out);
   return out;
+}
+
+function moveJoined(out: LayoutLine[], stack: { line: number; cell: LayoutCell }[], joined: LayoutCell, targetLine: number): void {
+  for (const s of stack) out[s.line]!.cells = out[s.line]!.cells.filter((c) => c !== s.cell);
+  const target = out[targetLine]!;
+  target.cells = [...target.cells, joined].sort((a, b) => (a.x0 ?? 0) - (b.x0 ?? 0));
+}
+
+const isNumberCell = (c: LayoutCell) => readCell(c.text).kind === "number";
+const centreOf = (l: LayoutLine) => ((l.top ?? 0) + (l.bottom ?? 0)) / 2;
+
+/**
+ * A number that wraps digit by digit in a narrow column ("3" / "0" for 30, a browser
+ * breaking a cell too narrow for it, its first line indented by Word's text-indent) arrives
+ * as bare numbers on lines of their own, above and below its row's values. They are joined
+ * only where no other reading exists: two or more bare numbers stacked in one column (or
+ * an em apart, the indent) at line spacing, each the only number on its
+ * line, around a line of the row's values (two at least) whose centre lies at the stack's
+ * middle and which has nothing in that column. Neighbouring rows' numbers never qualify:
+ * each stands on a line with its row's other values, or leaves no values line between them.
+ */
+function joinWrappedNumbers(out: LayoutLine[]): void {
+  const alone = (j: number, cell: LayoutCell) => isNumberCell(cell) && out[j]!.cells.filter(isNumberCell).length === 1;
+  for (let i = 0; i < out.length; i++) {
+    for (const cell of out[i]!.cells.filter((c) => alone(i, c))) {
+      const first = boxOf(cell);
+      if (!first) continue;
+      const stack: { line: number; cell: LayoutCell }[] = [{ line: i, cell }];
+      const between: number[] = [];
+      for (let j = i + 1; j < out.length && out[j]!.page === out[i]!.page; j++) {
+        const a = boxOf(stack.at(-1)!.cell)!;
+        const size = a[3] - a[1];
+        if ((out[j]!.top ?? 0) - a[3] > 0.6 * size) break;
+        const next = out[j]!.cells.find((c) => {
+          const b = boxOf(c);
+          if (b === undefined || b[1] - a[3] < -1 || b[1] - a[3] >= 0.6 * Math.min(size, b[3] - b[1])) return false;
+          // In one column: overlapping, or starting within an em of each other (a first-line indent).
+          return Math.min(a[2], b[2]) - Math.max(a[0], b[0]) > 0.5 * Math.min(a[2] - a[0], b[2] - b[0]) || Math.abs(a[0] - b[0]) <= 1.1 * size;
+        });
+        if (next === undefined) {
+          between.push(j);
+          continue;
+        }
+        if (!alone(j, next)) break;
+        stack.push({ line: j, cell: next });
+      }
+      if (stack.length < 2) continue;
+      const boxes = stack.map((s) => boxOf(s.cell)!);
+      const box: [number, number, number, number] = [Math.min(...boxes.map((b) => b[0])), boxes[0]![1], Math.max(...boxes.map((b) => b[2])), boxes.at(-1)![3]];
+      const middle = (box[1] + box[3]) / 2;
+      const size = boxes[0]![3] - boxes[0]![1];
+      // The row's values line: within the stack, centred on its middle, with an empty slot in its column.
+      const targets = between.filter((j) => {
+        const line = out[j]!;
+        return (
+          line.cells.filter(isNumberCell).length >= 2 &&
+          Math.abs(centreOf(line) - middle) < 0.5 * size &&
+          !line.cells.some((c) => c.x0 !== undefined && c.x1 !== undefined && Math.min(c.x1, box[2]) > Math.max(c.x0, box[0]))
+        );
+      });
+      if (targets.length !== 1) continue;
+      const joined: LayoutCell = {
+        ...cell,
+        text: stack.map((s) => s.cell.text.trim()).join(""),
+        x0: box[0],
+        x1: box[2],
+        origin: { kind: cell.origin.kind === "ofd" ? "ofd" : "pdf", page: out[i]!.page ?? 1, box },
+      };
+      delete joined.pieces;
+      moveJoined(out, stack, joined, targets[0]!);
+    }
+  }
 }
 
 /** How a row label opens: "2.", "（六）", "三、" (spaced out or not). */
@@ -415,12 +486,14 @@ export function positionedRows(printed: LayoutLine[], indices: number[]): TableR
   const numberColumns = valueSpans(split, true);
   interface Draft {
     line: LayoutLine;
+    /** Position in `lines`. */
+    at: number;
     index: number;
     values: LayoutCell[];
     labels: { cell: LayoutCell; page: number; top: number; bottom: number; index: number }[];
   }
   const drafts: Draft[] = [];
-  const labelOnly: { cell: LayoutCell; line: LayoutLine; index: number }[] = [];
+  const labelOnly: { cell: LayoutCell; line: LayoutLine; at: number; index: number }[] = [];
   lines.forEach((line, n) => {
     const raw = split[n]!;
     // Only the label cell just left of the values (or a line's last cell) can hold a value of this row.
@@ -430,12 +503,13 @@ export function positionedRows(printed: LayoutLine[], indices: number[]): TableR
     if (start < cells.length) {
       drafts.push({
         line,
+        at: n,
         index: indices[n]!,
         values: cells.slice(start),
         labels: cells.slice(0, start).map((cell) => ({ cell, page: line.page ?? 0, top: line.top ?? 0, bottom: line.bottom ?? 0, index: indices[n]! })),
       });
     } else {
-      for (const cell of cells) labelOnly.push({ cell, line, index: indices[n]! });
+      for (const cell of cells) labelOnly.push({ cell, line, at: n, index: indices[n]! });
     }
   });
   if (drafts.length === 0) return [];
@@ -477,6 +551,7 @@ export function positionedRows(printed: LayoutLine[], indices: number[]): TableR
   // Leftover label cells, by line: a line's leftovers make one row, printed alone (its
   // digits, if any, then show in the label, where the table parsers flag them).
   const leftovers = new Map<number, string[]>();
+  const farFrom = new Map<Draft, (typeof labelOnly)[number][]>();
   for (const item of pending) {
     const { cell, line, index } = item;
     const mid = ((line.top ?? 0) + (line.bottom ?? 0)) / 2;
@@ -492,7 +567,21 @@ export function positionedRows(printed: LayoutLine[], indices: number[]): TableR
       }
     }
     if (best && bestDistance <= height * 4 && !best.labels.some((l) => l.index === best.index && overlapsX(l.cell, cell))) best.labels.push({ cell, page: line.page ?? 0, top: line.top ?? 0, bottom: line.bottom ?? 0, index });
-    else if (best) leftovers.set(index, [...(leftovers.get(index) ?? []), cell.text]);
+    else if (best) {
+      leftovers.set(index, [...(leftovers.get(index) ?? []), cell.text]);
+      farFrom.set(best, [...(farFrom.get(best) ?? []), item]);
+    }
+  }
+  // A page break can leave a row's label far above its values (a row cut by the page,
+  // pushed down whole). The label still names them when that is the only reading: the
+  // values print no label at all, and the label's line is the one just before theirs,
+  // on their page, with nothing else left over in it.
+  for (const [d, items] of farFrom) {
+    if (d.labels.length > 0) continue;
+    const lineAt = items[0]!.at;
+    if (lineAt !== d.at - 1 || !items.every((item) => item.at === lineAt) || labelOnly.some((item) => item.at === lineAt && !items.includes(item))) continue;
+    for (const item of items) d.labels.push({ cell: item.cell, page: item.line.page ?? 0, top: item.line.top ?? 0, bottom: item.line.bottom ?? 0, index: item.index });
+    leftovers.delete(items[0]!.index);
   }
   const rows = drafts.map((d): TableRow => {
     // Columns left to right (group labels first), lines top to bottom within a column.

@@ -1,0 +1,107 @@
+/**
+ * Two ways a browser's print of a borderless table pulls a row apart, both seen in
+ * pingtan-2021's page printed narrow (A5, a narrow column) and in 9 px type:
+ *  - a number wraps digit by digit in a cell too narrow for it, its first line indented
+ *    by Word's text-indent: "3" above the row's values line and "0" below it, an em apart;
+ *  - a page break pushes a row down and leaves its label four line heights above its
+ *    values, further than any wrapped label's lines are apart.
+ * Each is put together only where that is the one reading; the tests also show where not.
+ */
+import { describe, expect, it } from "vitest";
+import { linesFromFragments, type Fragment } from "../src/layout/pdf-lines.js";
+import { positionedRows } from "../src/templates/_shared/rows.js";
+
+const SIZE = 14;
+/** The seven value columns' left edges (points), as in the narrow print. */
+const COLUMNS = [290, 315, 336, 361, 392, 417, 441];
+
+const frag = (text: string, x0: number, baseline: number, width = [...text].length * SIZE, size = SIZE): Fragment => ({ text, x0, x1: x0 + width, baseline, size });
+const values = (baseline: number, texts: (string | null)[], size = SIZE) =>
+  texts.flatMap((t, i) => (t === null ? [] : [frag(t, COLUMNS[i]!, baseline, t.length * size * 0.5, size)]));
+
+function rowsOf(fragments: Fragment[]) {
+  const lines = linesFromFragments([{ page: 1, width: 595, height: 842, fragments }]);
+  return positionedRows(
+    lines,
+    lines.map((_, i) => i),
+  );
+}
+
+const texts = (row: { values: { text: string }[] } | undefined) => row?.values.map((v) => v.text);
+
+describe("a number wrapped digit by digit in a borderless table", () => {
+  /** 二、上年结转 printed on one line with its values: it shows where the columns are. */
+  const ROW_ABOVE = [frag("二、上年结转", 146, 200, 84), ...values(200, ["0", "0", "0", "0", "0", "0", "0"])];
+
+  it("is joined around its row's values line, the empty slot of its column", () => {
+    const rows = rowsOf([
+      ...ROW_ABOVE,
+      // The label's first line and the "3" (indented an em) share a line; the values line
+      // is between it and the label's second line with the "0".
+      frag("三、（一）予以公", 146, 243.4, 137),
+      frag("3", 455, 243.4, 7),
+      ...values(254.7, ["27", "0", "0", "2", "0", "1", null]),
+      frag("本年开", 146, 265.2, 54),
+      frag("0", 441, 265.2, 7),
+    ]);
+    const granted = rows.find((r) => r.label.includes("予以公"));
+    expect(granted?.label).toBe("三、（一）予以公本年开");
+    expect(texts(granted)).toEqual(["27", "0", "0", "2", "0", "1", "30"]);
+  });
+
+  it("stays apart where its column is already filled on the values line", () => {
+    const rows = rowsOf([
+      ...ROW_ABOVE,
+      frag("三、（一）予以公", 146, 243.4, 137),
+      frag("3", 455, 243.4, 7),
+      ...values(254.7, ["27", "0", "0", "2", "0", "1", "30"]),
+      frag("本年开", 146, 265.2, 54),
+      frag("0", 441, 265.2, 7),
+    ]);
+    const granted = rows.find((r) => texts(r)?.[0] === "27");
+    expect(texts(granted)).toEqual(["27", "0", "0", "2", "0", "1", "30"]);
+    // The stray digits are not made into a 30 of anyone's.
+    expect(rows.flatMap((r) => r.values.map((v) => v.text)).filter((t) => t === "30")).toHaveLength(1);
+  });
+
+  it("is never made of numbers that print beside their rows' other values (rows at line spacing)", () => {
+    const rows = rowsOf([
+      ...ROW_ABOVE,
+      frag("1.属于", 146, 214, 84),
+      ...values(214, ["3", "0", "0", "0", "0", "0", "3"]),
+      frag("2.其他", 146, 228, 84),
+      ...values(228, ["0", "0", "0", "0", "0", "0", "0"]),
+    ]);
+    expect(texts(rows.find((r) => r.label === "1.属于"))).toEqual(["3", "0", "0", "0", "0", "0", "3"]);
+    expect(texts(rows.find((r) => r.label === "2.其他"))).toEqual(["0", "0", "0", "0", "0", "0", "0"]);
+  });
+});
+
+describe("a label a page break left far above its values", () => {
+  const SMALL = 6.8;
+  const ROW = ["1", "0", "0", "0", "0", "0", "1"];
+
+  it("names the values when it is the line just before them and they print no label", () => {
+    const rows = rowsOf([frag("8.属于行政查询事项", 177, 90, 59, SMALL), ...values(118.5, ROW, SMALL), frag("1.本机关不掌握", 177, 177.5, 86, SMALL), ...values(177.5, ROW, SMALL)]);
+    const query = rows.find((r) => r.label === "8.属于行政查询事项");
+    expect(texts(query)).toEqual(ROW);
+    expect(query?.alone).toBeUndefined();
+  });
+
+  it("stays a row printed alone when a label nearer the values names them", () => {
+    const rows = rowsOf([
+      frag("8.属于行政查询事项", 177, 80, 59, SMALL),
+      frag("（四）无法提供", 114, 100, 47, SMALL),
+      ...values(118.5, ROW, SMALL),
+      frag("1.本机关不掌握", 177, 177.5, 86, SMALL),
+      ...values(177.5, ROW, SMALL),
+    ]);
+    expect(rows.find((r) => r.label === "8.属于行政查询事项")?.alone).toBe(true);
+  });
+
+  it("stays a row printed alone when the values have a label of their own", () => {
+    const rows = rowsOf([frag("8.属于行政查询事项", 177, 90, 59, SMALL), frag("9.其他", 177, 118.5, 20, SMALL), ...values(118.5, ROW, SMALL)]);
+    expect(rows.find((r) => r.label === "8.属于行政查询事项")?.alone).toBe(true);
+    expect(texts(rows.find((r) => r.label === "9.其他"))).toEqual(ROW);
+  });
+});
