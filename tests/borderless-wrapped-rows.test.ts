@@ -49,6 +49,33 @@ describe("a number wrapped digit by digit in a borderless table", () => {
     expect(texts(granted)).toEqual(["27", "0", "0", "2", "0", "1", "30"]);
   });
 
+  it("is joined when its wrapped line starts two ems left of the indented first (the cell's edge)", () => {
+    const rows = rowsOf([
+      ...ROW_ABOVE,
+      frag("一、本年新收", 146, 243.4, 84),
+      frag("6", 290, 243.4, 7),
+      ...values(254.7, [null, "0", "0", "2", "0", "4", "70"]),
+      frag("数量", 146, 265.2, 28),
+      frag("4", 262, 265.2, 7),
+    ]);
+    expect(texts(rows.find((r) => r.label.includes("本年新收")))).toEqual(["64", "0", "0", "2", "0", "4", "70"]);
+  });
+
+  it("is joined when its first digit touches the label (one text item run together with it)", () => {
+    const rows = rowsOf([
+      ...ROW_ABOVE,
+      // "一、本年新收政府" and "6" arrive as one cell; so do "信息公开申请数量" and "4".
+      frag("一、本年新收政府", 166, 243.4, 113),
+      frag("6", 287, 243.4, 7),
+      ...values(254.7, [null, "0", "0", "2", "0", "4", "70"]),
+      frag("信息公开申请数量", 166, 265.2, 113),
+      frag("4", 287, 265.2, 7),
+    ]);
+    const row = rows.find((r) => r.label.includes("本年新收"));
+    expect(row?.label).toBe("一、本年新收政府信息公开申请数量");
+    expect(texts(row)).toEqual(["64", "0", "0", "2", "0", "4", "70"]);
+  });
+
   it("stays apart where its column is already filled on the values line", () => {
     const rows = rowsOf([
       ...ROW_ABOVE,

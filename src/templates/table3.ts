@@ -83,6 +83,14 @@ function settleByColumns(table: Record<string, Record<string, number | null>>, o
   return walk(0) ? found : null;
 }
 
+/** The keys of the matched rows printed nearest before and after printed row `i`. */
+function neighbourKeys(matches: Map<number, string>, i: number): string[] {
+  const at = [...matches.keys()];
+  const before = Math.max(-1, ...at.filter((j) => j < i));
+  const after = Math.min(Infinity, ...at.filter((j) => j > i));
+  return [matches.get(before), matches.get(after)].filter((k): k is string => k !== undefined);
+}
+
 /**
  * @param shape - the form to give the table when its own rows do not tell (table 二's
  *   version, if known): only which （六） rows stand empty depends on it, never a value.
@@ -161,9 +169,19 @@ export function parseApplications(printed: TableRow[], out: Collector, shape: Te
     }
   }
   const rivalRows = new Set([...best.ambiguous.values()].flat());
+  const flaggedNear = new Set<string>();
   rows.forEach((row, i) => {
     if (!best.matches.has(i) && !rivalRows.has(i) && row.values.some((v) => v.reading.kind === "number")) {
-      out.issue("UNKNOWN_LABEL", "warning", "applications", `a row of table 三 matches no template row: "${row.label}" (${row.values.map((v) => v.text).join(" ")})`);
+      const printed = row.values.map((v) => v.text).join(" ");
+      out.issue("UNKNOWN_LABEL", "warning", "applications", `a row of table 三 matches no template row: "${row.label}" (${printed})`);
+      // Values that name no row may be the missing cells of a row printed beside them (a
+      // row pulled apart over lines): the nearest named rows above and below with null
+      // cells say so, so that none of their nulls is silent.
+      for (const key of neighbourKeys(best.matches, i)) {
+        if (flaggedNear.has(key) || COLUMNS.every((col) => table[key]![col] !== null)) continue;
+        flaggedNear.add(key);
+        out.issue("CELLS_AMBIGUOUS", "warning", `applications.${key}`, `row ${key} has null cells, and values printed near it name no row (${printed}): they may be its own`, { actual: printed });
+      }
     }
   });
   return { table: table as Applications, variant };

@@ -295,7 +295,6 @@ function joinWrappedCells(lines: LayoutLine[]): LayoutLine[] {
       moveJoined(out, stack, joined, targetLine);
     }
   }
-  joinWrappedNumbers(out);
   return out;
 }
 
@@ -308,22 +307,58 @@ function moveJoined(out: LayoutLine[], stack: { line: number; cell: LayoutCell }
 const isNumberCell = (c: LayoutCell) => readCell(c.text).kind === "number";
 const centreOf = (l: LayoutLine) => ((l.top ?? 0) + (l.bottom ?? 0)) / 2;
 
+/** The value columns: the extents of the numbers on lines that print two or more, overlapping ones merged. */
+function numberColumns(lines: LayoutLine[]): Span[] {
+  const spans = lines
+    .flatMap((l) => {
+      const numbers = l.cells.flatMap(splitNumberRun).filter(isNumberCell);
+      return numbers.length >= 2 ? numbers : [];
+    })
+    .flatMap((c) => (c.x0 !== undefined && c.x1 !== undefined ? [{ x0: c.x0, x1: c.x1 }] : []))
+    .sort((a, b) => a.x0 - b.x0);
+  const merged: Span[] = [];
+  for (const span of spans) {
+    const last = merged.at(-1);
+    if (last && span.x0 < last.x1) last.x1 = Math.max(last.x1, span.x1);
+    else merged.push({ ...span });
+  }
+  return merged;
+}
+
+/**
+ * The column a number stands in: the one it overlaps, or else the nearest, within two
+ * ems and clearly nearer than the next (a wrapped line begins left of an indented first
+ * line, at the cell's edge). Undefined when that is not clear.
+ */
+function columnOf(box: [number, number, number, number], columns: Span[]): number | undefined {
+  const overlapping = columns.flatMap((c, k) => (Math.min(c.x1, box[2]) > Math.max(c.x0, box[0]) ? [k] : []));
+  if (overlapping.length > 0) return overlapping.length === 1 ? overlapping[0] : undefined;
+  const gaps = columns.map((c, k) => ({ k, gap: Math.max(c.x0 - box[2], box[0] - c.x1) })).sort((p, q) => p.gap - q.gap);
+  const [nearest, next] = gaps;
+  if (!nearest || nearest.gap > 2 * (box[3] - box[1]) || (next && next.gap - nearest.gap < 2)) return undefined;
+  return nearest.k;
+}
+
 /**
  * A number that wraps digit by digit in a narrow column ("3" / "0" for 30, a browser
  * breaking a cell too narrow for it, its first line indented by Word's text-indent) arrives
  * as bare numbers on lines of their own, above and below its row's values. They are joined
- * only where no other reading exists: two or more bare numbers stacked in one column (or
- * an em apart, the indent) at line spacing, each the only number on its
- * line, around a line of the row's values (two at least) whose centre lies at the stack's
- * middle and which has nothing in that column. Neighbouring rows' numbers never qualify:
- * each stands on a line with its row's other values, or leaves no values line between them.
+ * only where no other reading exists: two or more bare numbers stacked at line spacing in
+ * one value column (the wrapped lines start left of the indented first one), each the only
+ * number on its line, around a line of the row's values (two at least) whose centre lies
+ * at the stack's middle and which prints nothing in that column. Neighbouring rows'
+ * numbers never qualify: each stands on a line with its row's other values, or leaves no
+ * values line between them.
  */
-function joinWrappedNumbers(out: LayoutLine[]): void {
+function joinWrappedNumbers(lines: LayoutLine[]): LayoutLine[] {
+  const out = lines.map((l) => ({ ...l, cells: [...l.cells] }));
+  const columns = numberColumns(out);
   const alone = (j: number, cell: LayoutCell) => isNumberCell(cell) && out[j]!.cells.filter(isNumberCell).length === 1;
   for (let i = 0; i < out.length; i++) {
     for (const cell of out[i]!.cells.filter((c) => alone(i, c))) {
       const first = boxOf(cell);
-      if (!first) continue;
+      const column = first && columnOf(first, columns);
+      if (column === undefined) continue;
       const stack: { line: number; cell: LayoutCell }[] = [{ line: i, cell }];
       const between: number[] = [];
       for (let j = i + 1; j < out.length && out[j]!.page === out[i]!.page; j++) {
@@ -332,9 +367,7 @@ function joinWrappedNumbers(out: LayoutLine[]): void {
         if ((out[j]!.top ?? 0) - a[3] > 0.6 * size) break;
         const next = out[j]!.cells.find((c) => {
           const b = boxOf(c);
-          if (b === undefined || b[1] - a[3] < -1 || b[1] - a[3] >= 0.6 * Math.min(size, b[3] - b[1])) return false;
-          // In one column: overlapping, or starting within an em of each other (a first-line indent).
-          return Math.min(a[2], b[2]) - Math.max(a[0], b[0]) > 0.5 * Math.min(a[2] - a[0], b[2] - b[0]) || Math.abs(a[0] - b[0]) <= 1.1 * size;
+          return b !== undefined && isNumberCell(c) && b[1] - a[3] >= -1 && b[1] - a[3] < 0.6 * Math.min(size, b[3] - b[1]) && columnOf(b, columns) === column;
         });
         if (next === undefined) {
           between.push(j);
@@ -351,9 +384,14 @@ function joinWrappedNumbers(out: LayoutLine[]): void {
       // The row's values line: within the stack, centred on its middle, with an empty slot in its column.
       const targets = between.filter((j) => {
         const line = out[j]!;
+        const numbers = line.cells.flatMap(splitNumberRun).filter(isNumberCell);
         return (
-          line.cells.filter(isNumberCell).length >= 2 &&
+          numbers.length >= 2 &&
           Math.abs(centreOf(line) - middle) < 0.5 * size &&
+          !numbers.some((c) => {
+            const b = boxOf(c);
+            return b !== undefined && columnOf([c.x0 ?? b[0], b[1], c.x1 ?? b[2], b[3]], columns) === column;
+          }) &&
           !line.cells.some((c) => c.x0 !== undefined && c.x1 !== undefined && Math.min(c.x1, box[2]) > Math.max(c.x0, box[0]))
         );
       });
@@ -369,6 +407,7 @@ function joinWrappedNumbers(out: LayoutLine[]): void {
       moveJoined(out, stack, joined, targets[0]!);
     }
   }
+  return out;
 }
 
 /** How a row label opens: "2.", "（六）", "三、" (spaced out or not). */
@@ -480,10 +519,18 @@ function lineValuesStart(cells: LayoutCell[], numberColumns: Span[]): number {
 
 export function positionedRows(printed: LayoutLine[], indices: number[]): TableRow[] {
   // Same order and length as `printed`, so `indices` still apply; a line can end up empty.
-  const lines = joinWrappedCells(printed);
-  const split = lines.map((line) => line.cells.flatMap(splitNumberRun));
+  const wrapped = joinWrappedCells(printed);
+  const split = wrapped.map((line) => line.cells.flatMap(splitNumberRun));
   const columns = valueSpans(split);
   const numberColumns = valueSpans(split, true);
+  // Only the label cell just left of the values (or a line's last cell) can hold a value of
+  // its row. It is cut before wrapped numbers are joined: a digit of one may touch a label.
+  const cut = wrapped.map((line, n): LayoutLine => {
+    const raw = split[n]!;
+    const at = trailingValuesStart(raw, false, numberColumns) - 1;
+    return { ...line, cells: at >= 0 ? [...raw.slice(0, at), ...splitLabelNumber(raw[at]!, columns), ...raw.slice(at + 1)] : raw };
+  });
+  const lines = joinWrappedNumbers(cut);
   interface Draft {
     line: LayoutLine;
     /** Position in `lines`. */
@@ -495,10 +542,7 @@ export function positionedRows(printed: LayoutLine[], indices: number[]): TableR
   const drafts: Draft[] = [];
   const labelOnly: { cell: LayoutCell; line: LayoutLine; at: number; index: number }[] = [];
   lines.forEach((line, n) => {
-    const raw = split[n]!;
-    // Only the label cell just left of the values (or a line's last cell) can hold a value of this row.
-    const at = trailingValuesStart(raw, false, numberColumns) - 1;
-    const cells = at >= 0 ? [...raw.slice(0, at), ...splitLabelNumber(raw[at]!, columns), ...raw.slice(at + 1)] : raw;
+    const cells = line.cells;
     const start = lineValuesStart(cells, numberColumns);
     if (start < cells.length) {
       drafts.push({
