@@ -132,3 +132,46 @@ describe("a label a page break left far above its values", () => {
     expect(texts(rows.find((r) => r.label === "9.其他"))).toEqual(ROW);
   });
 });
+
+describe("a label whose lines are set far apart (line-height 2, a paragraph break in its cell)", () => {
+  const ROW = ["6", "0", "0", "0", "0", "0", "6"];
+
+  it("is opened by its enumerated first line, just above the rest", () => {
+    // Lines 28 pt apart for 14 pt type: further than a continuation line may be.
+    const rows = rowsOf([frag("7.属于行政执法案", 146, 200, 112), frag("卷", 146, 228, 14), ...values(228, ROW)]);
+    expect(rows.map((r) => r.label)).toEqual(["7.属于行政执法案卷"]);
+    expect(texts(rows[0])).toEqual(ROW);
+  });
+
+  it("takes the lines left over between its first line and the rest", () => {
+    const rows = rowsOf([
+      frag("2.申请人逾期未按收费", 146, 200, 140),
+      frag("求缴纳费用、", 146, 216, 84),
+      frag("行政机关不再处理其政府", 146, 244, 140),
+      frag("公开申请", 146, 260, 56),
+      ...values(260, ROW),
+    ]);
+    expect(rows.map((r) => r.label)).toEqual(["2.申请人逾期未按收费求缴纳费用、行政机关不再处理其政府公开申请"]);
+  });
+
+  it("is not taken from a row printed alone above a row whose own label opens with its enumerator", () => {
+    const rows = rowsOf([frag("8.属于行政查询事项", 146, 200, 126), frag("1.本机关不掌握", 146, 228, 98), ...values(228, ROW)]);
+    expect(rows.find((r) => r.label === "8.属于行政查询事项")?.alone).toBe(true);
+    expect(texts(rows.find((r) => r.label === "1.本机关不掌握"))).toEqual(ROW);
+  });
+});
+
+describe("a value cell whose note wraps, in cells aligned to the top", () => {
+  it("joins the row's values line, not the line of its middle fragment", () => {
+    const rows = rowsOf([
+      frag("2.没有现成信息", 146, 200, 98),
+      frag("12（含补", 290, 200, 21),
+      // (商业企业 blank: the note's first line is wider than its column.)
+      ...values(200, [null, null, "0", "0", "0", "0", "12"]),
+      frag("正后3", 290, 216, 21),
+      frag("件）", 290, 232, 21),
+    ]);
+    const row = rows.find((r) => r.label.includes("现成"));
+    expect(texts(row)).toEqual(["12（含补正后3件）", "0", "0", "0", "0", "12"]);
+  });
+});

@@ -280,10 +280,14 @@ function joinWrappedCells(lines: LayoutLine[]): LayoutLine[] {
       // The cell belongs to the row line at its vertical middle: with an even number of
       // fragments that is a line between them ("15（含修订2" / 2 1 / "件）").
       const middle = (boxes[0]![1] + boxes.at(-1)![3]) / 2;
-      let targetLine = anchor.line;
-      for (let j = stack[0]!.line; j <= stack.at(-1)!.line; j++) {
-        const centre = (l: LayoutLine) => ((l.top ?? 0) + (l.bottom ?? 0)) / 2;
-        if (out[j]!.page === out[i]!.page && out[j]!.cells.length > 0 && Math.abs(centre(out[j]!) - middle) < Math.abs(centre(out[targetLine]!) - middle)) targetLine = j;
+      // With cells aligned to the top or bottom, that is the one line of the stack that
+      // prints other numbers of the row.
+      const inStack = new Set(stack.map((s) => s.cell));
+      const lineRange = Array.from({ length: stack.at(-1)!.line - stack[0]!.line + 1 }, (_, k) => stack[0]!.line + k).filter((j) => out[j]!.page === out[i]!.page);
+      const withValues = lineRange.filter((j) => out[j]!.cells.some((c) => !inStack.has(c) && isNumberCell(c)));
+      let targetLine = withValues[0] ?? anchor.line;
+      for (const j of withValues.length > 0 ? withValues : lineRange) {
+        if (out[j]!.cells.length > 0 && Math.abs(centreOf(out[j]!) - middle) < Math.abs(centreOf(out[targetLine]!) - middle)) targetLine = j;
       }
       const joined: LayoutCell = {
         ...anchor.cell,
@@ -592,12 +596,36 @@ export function positionedRows(printed: LayoutLine[], indices: number[]): TableR
       grown = true;
     }
   }
-  // Leftover label cells, by line: a line's leftovers make one row, printed alone (its
-  // digits, if any, then show in the label, where the table parsers flag them).
-  const leftovers = new Map<number, string[]>();
-  const farFrom = new Map<Draft, (typeof labelOnly)[number][]>();
-  for (const item of pending) {
-    const { cell, line, index } = item;
+  type Item = (typeof labelOnly)[number];
+  const joinTo = (d: Draft, { cell, line, index }: Item) => d.labels.push({ cell, page: line.page ?? 0, top: line.top ?? 0, bottom: line.bottom ?? 0, index });
+  // Label cells no row took: each line's make one row, printed alone (its digits, if any,
+  // then show in the label, where the table parsers flag them).
+  const left = new Set<Item>();
+  // A label's first line opens with its enumerator ("7.属于行政执法案" / "卷"): when the
+  // lines of a label are set further apart than the continuation above allows (line-height
+  // 2, a fixed line-height in small type, a paragraph break in the cell), the first is
+  // still the line just above the rest, whose lines open with none. Lines between them in
+  // its column, left over and opening with no enumerator either, belong to it too. The
+  // lines to join, or null.
+  const opensLabel = (item: Item, d: Draft, height: number): Item[] | null => {
+    const { cell, line } = item;
+    if (!ENUMERATOR.test(cell.text)) return null;
+    const rest = d.labels.filter((l) => l.page === line.page && overlapsX(l.cell, cell));
+    if (rest.length === 0 || rest.some((l) => ENUMERATOR.test(l.cell.text))) return null;
+    const restTop = Math.min(...rest.map((l) => l.top));
+    const between = labelOnly
+      .filter((o) => o !== item && o.line.page === line.page && (o.line.top ?? 0) > (line.top ?? 0) && (o.line.top ?? 0) < restTop - 1 && overlapsX(o.cell, cell))
+      .sort((p, q) => (p.line.top ?? 0) - (q.line.top ?? 0));
+    if (between.some((o) => !left.has(o) || ENUMERATOR.test(o.cell.text))) return null;
+    const chain = [item, ...between];
+    const gaps = chain.map((o, k) => (k + 1 < chain.length ? (chain[k + 1]!.line.top ?? 0) : restTop) - (o.line.bottom ?? 0));
+    return gaps.every((g) => g >= -1 && g <= 4 * height) ? chain : null;
+  };
+  const farFrom = new Map<Draft, Item[]>();
+  // Lines that open a label last, so that they find the rest of it already in place.
+  const opening = (item: Item) => (ENUMERATOR.test(item.cell.text) ? 1 : 0);
+  for (const item of [...pending].sort((a, b) => opening(a) - opening(b))) {
+    const { cell, line } = item;
     const mid = ((line.top ?? 0) + (line.bottom ?? 0)) / 2;
     const height = (line.bottom ?? 0) - (line.top ?? 0) || 10;
     let best: Draft | undefined;
@@ -610,9 +638,16 @@ export function positionedRows(printed: LayoutLine[], indices: number[]): TableR
         bestDistance = distance;
       }
     }
-    if (best && bestDistance <= height * 4 && !best.labels.some((l) => l.index === best.index && overlapsX(l.cell, cell))) best.labels.push({ cell, page: line.page ?? 0, top: line.top ?? 0, bottom: line.bottom ?? 0, index });
-    else if (best) {
-      leftovers.set(index, [...(leftovers.get(index) ?? []), cell.text]);
+    if (!best) continue;
+    const chain = opensLabel(item, best, height);
+    if (bestDistance <= height * 4 && !best.labels.some((l) => l.index === best.index && overlapsX(l.cell, cell))) joinTo(best, item);
+    else if (chain) {
+      for (const o of chain) {
+        joinTo(best, o);
+        left.delete(o);
+      }
+    } else {
+      left.add(item);
       farFrom.set(best, [...(farFrom.get(best) ?? []), item]);
     }
   }
@@ -621,12 +656,16 @@ export function positionedRows(printed: LayoutLine[], indices: number[]): TableR
   // values print no label at all, and the label's line is the one just before theirs,
   // on their page, with nothing else left over in it.
   for (const [d, items] of farFrom) {
-    if (d.labels.length > 0) continue;
+    if (d.labels.length > 0 || !items.every((item) => left.has(item))) continue;
     const lineAt = items[0]!.at;
     if (lineAt !== d.at - 1 || !items.every((item) => item.at === lineAt) || labelOnly.some((item) => item.at === lineAt && !items.includes(item))) continue;
-    for (const item of items) d.labels.push({ cell: item.cell, page: item.line.page ?? 0, top: item.line.top ?? 0, bottom: item.line.bottom ?? 0, index: item.index });
-    leftovers.delete(items[0]!.index);
+    for (const item of items) {
+      joinTo(d, item);
+      left.delete(item);
+    }
   }
+  const leftovers = new Map<number, string[]>();
+  for (const item of labelOnly) if (left.has(item)) leftovers.set(item.index, [...(leftovers.get(item.index) ?? []), item.cell.text]);
   const rows = drafts.map((d): TableRow => {
     // Columns left to right (group labels first), lines top to bottom within a column.
     const labels = [...d.labels].sort((a, b) => Math.round((a.cell.x0 ?? 0) / 4) - Math.round((b.cell.x0 ?? 0) / 4) || a.page - b.page || a.top - b.top);
