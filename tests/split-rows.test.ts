@@ -96,6 +96,26 @@ describe("rows a page break split, on OCR'd pages", () => {
     expect(pages[1]!.grid.map((l) => l.cells[0]!.text)).toEqual(["3.补正后申请内容仍不明确"]);
   });
 
+  it("joins when the cut row starts a group whose column the next page does not rule", () => {
+    // pingtan-2021's page in a table 40 % wide: "（三）不予公开" "1. 属于国" cut, "家秘密" on
+    // the next page, whose grid starts at the label column (the group column's lines
+    // cross no ruling there).
+    const cut = gridRow(1, 700, ["（三）不予公开", "1.属于国", "0", "0", "0"], { from: 0 });
+    markCut(cut);
+    const rest = gridRow(2, 60, ["家秘密", "", "", ""]);
+    markOpenTop(rest);
+    const next = gridRow(2, 80, ["2.其他法律行政法规禁止公开", "0", "0", "0"]);
+    // The next page's grid begins at the label column (x = 90).
+    for (const line of [rest, next]) for (const c of line.cells) if (c.origin.kind === "pdf") setExtent(c, c.origin.box[0], c.origin.box[2], 90);
+    const pages: PageTables[] = [
+      { grid: [cut], text: [] },
+      { grid: [rest, next], text: [] },
+    ];
+    joinSplitRows(pages, OCR);
+    expect(pages[0]!.grid[0]!.cells.map((c) => c.text)).toEqual(["（三）不予公开", "1.属于国家秘密", "0", "0", "0"]);
+    expect(pages[1]!.grid.map((l) => l.cells[0]!.text)).toEqual(["2.其他法律行政法规禁止公开"]);
+  });
+
   it("survives being carried as JSON (a queue's page jobs): the marks are plain data", () => {
     const pages = JSON.parse(JSON.stringify(twoPages())) as PageTables[];
     joinSplitRows(pages, OCR);

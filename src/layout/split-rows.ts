@@ -85,7 +85,11 @@ export function joinSplitRows(pages: PageTables[], options: JoinOptions): void {
       return e !== undefined && f !== undefined && Math.abs(e[0] - (f[0] - shift)) <= options.tolerance && Math.abs(e[1] - (f[1] - shift)) <= options.tolerance;
     };
     const partner = (c: LayoutCell) => first.cells.find((d) => same(c, d));
-    const matched = () => last.cells.every((c) => partner(c) !== undefined);
+    // A cell of the cut row may stand left of the whole next grid: a group's label whose
+    // column the next page does not rule at all (its lines cross no ruling there).
+    const left = (l: LayoutLine) => Math.min(...l.cells.map((c) => c.gridExtent?.[0] ?? Infinity));
+    const beyond = (c: LayoutCell) => shift !== 0 && c.gridExtent !== undefined && c.gridExtent[1] + shift <= left(first) + options.tolerance;
+    const matched = () => last.cells.every((c) => partner(c) !== undefined || beyond(c)) && last.cells.some((c) => partner(c) !== undefined);
     if (!matched()) {
       shift = right(first) - right(last);
       if (!Number.isFinite(shift) || !matched()) continue;
@@ -93,7 +97,7 @@ export function joinSplitRows(pages: PageTables[], options: JoinOptions): void {
     // A cell that spans the rows below (a group's label going on) is not the cut row's.
     if (first.cells.some((d) => d.text !== "" && (d.rowSpan ?? 1) === 1 && !last.cells.some((c) => same(c, d)))) continue;
     for (const c of last.cells) {
-      const rest = partner(c)!.text;
+      const rest = partner(c)?.text;
       if (rest) c.text = c.text && /\d$/.test(c.text) && /^\d/.test(rest) ? `${c.text} ${rest}` : c.text + rest;
     }
     const from = first.table;
