@@ -95,6 +95,7 @@ function round(n: number): number {
 }
 
 /** Page numbers as printed in footers and headers: "-4-", "— 3 —", "第 2 页", "2 / 6", "- 4 -". */
+const BARE_NUMBER = /^\s*[0-9０-９]{1,4}\s*$/;
 const PAGE_NUMBER = /^[\s\-—–－―~·]*(第\s*)?[0-9０-９]{1,4}(\s*页)?(\s*[/／]\s*[0-9]{1,4}|\s*共\s*[0-9]{1,4}\s*页)?[\s\-—–－―~·]*$/;
 
 /**
@@ -110,11 +111,30 @@ function dropPageFurniture(pages: { page: PageFragments; lines: LayoutLine[] }[]
     for (const k of new Set(lines.filter((l) => band(page, l)).map(key))) if (k) repeats.set(k, (repeats.get(k) ?? 0) + 1);
   }
   const minRepeats = Math.max(3, Math.ceil(pages.length / 2));
+  // A bare number ("5") in the band is a page number when it follows the document's page
+  // numbering: its offset from the page's index is one that other pages' numbers share,
+  // or, where no two pages agree on one, it is the index or just below it (an unnumbered
+  // cover). Otherwise it is text — a table's value that a page break put at a page's top.
+  const textOf = (l: LayoutLine) => l.cells.map((c) => c.text).join(" ");
+  const bareValue = (l: LayoutLine) => (BARE_NUMBER.test(textOf(l)) ? Number(textOf(l).normalize("NFKC").trim()) : undefined);
+  const pagesAt = new Map<number, Set<number>>();
+  for (const { page, lines } of pages) {
+    for (const l of lines) {
+      const v = band(page, l) ? bareValue(l) : undefined;
+      if (v !== undefined) pagesAt.set(v - page.page, (pagesAt.get(v - page.page) ?? new Set()).add(page.page));
+    }
+  }
+  const shared = [...pagesAt].filter(([, on]) => on.size >= 2).map(([offset]) => offset);
+  const isPageNumber = (page: PageFragments, l: LayoutLine) => {
+    if (!PAGE_NUMBER.test(textOf(l))) return false;
+    const v = bareValue(l);
+    if (v === undefined) return true;
+    return shared.length > 0 ? shared.includes(v - page.page) : page.page - v >= 0 && page.page - v <= 2;
+  };
   for (const entry of pages) {
     entry.lines = entry.lines.filter((l) => {
       if (!band(entry.page, l)) return true;
-      const text = l.cells.map((c) => c.text).join(" ");
-      if (PAGE_NUMBER.test(text)) return false;
+      if (isPageNumber(entry.page, l)) return false;
       return (repeats.get(key(l)) ?? 0) < minRepeats;
     });
   }

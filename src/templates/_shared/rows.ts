@@ -256,13 +256,17 @@ function joinWrappedCells(lines: LayoutLine[]): LayoutLine[] {
           const a = boxOf(stack[dir === 1 ? stack.length - 1 : 0]!.cell)!;
           const size = a[3] - a[1];
           const lineGap = dir === 1 ? (out[j]!.top ?? 0) - a[3] : a[1] - (out[j]!.bottom ?? 0);
-          if (lineGap > 0.6 * size) return;
+          if (lineGap > 1.2 * size) return;
+          const from = stack[dir === 1 ? stack.length - 1 : 0]!.cell;
           const next = out[j]!.cells.find((c) => {
             const b = boxOf(c);
             if (!b) return false;
             const overlap = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
             const gap = dir === 1 ? b[1] - a[3] : a[1] - b[3];
-            return overlap > 0.5 * Math.min(a[2] - a[0], b[2] - b[0]) && gap >= -1 && gap < 0.6 * Math.min(size, b[3] - b[1]);
+            // Lines set wide apart (line-height 2) are an em apart: only a note's text, never
+            // a bare number (a neighbouring row's value), is taken across such a gap.
+            const wide = !BARE_NUMBER.test(c.text.trim()) && !BARE_NUMBER.test(from.text.trim());
+            return overlap > 0.5 * Math.min(a[2] - a[0], b[2] - b[0]) && gap >= -1 && gap < (wide ? 1.2 : 0.6) * Math.min(size, b[3] - b[1]);
           });
           if (next) {
             if (dir === 1) stack.push({ line: j, cell: next });
