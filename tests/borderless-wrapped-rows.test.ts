@@ -175,3 +175,31 @@ describe("a value cell whose note wraps, in cells aligned to the top", () => {
     expect(texts(row)).toEqual(["12（含补正后3件）", "0", "0", "0", "0", "12"]);
   });
 });
+
+describe("a label a page break cut", () => {
+  const ROW = ["3", "0", "0", "0", "0", "0", "3"];
+  const onPage = (page: number, fragments: Fragment[]) => linesFromFragments([{ page, width: 595, height: 842, fragments }]);
+
+  it("goes on at the next page's top, above its first row, with the label of the page's last row", () => {
+    const first = onPage(5, [frag("6.属于四类", 146, 600, 70), ...values(600, ["2", "0", "0", "0", "0", "0", "2"]), frag("7.属于行政执", 146, 700, 84), ...values(700, ROW)]);
+    const next = onPage(6, [frag("法案", 146, 40, 28), frag("卷", 146, 56, 14), frag("8.属于行政查询事项", 146, 120, 126), ...values(120, ["1", "0", "0", "0", "0", "0", "1"])]);
+    const lines = [...first, ...next];
+    const rows = positionedRows(
+      lines,
+      lines.map((_, i) => i),
+    );
+    expect(rows.map((r) => r.label)).toEqual(["6.属于四类", "7.属于行政执法案卷", "8.属于行政查询事项"]);
+    expect(texts(rows[1])).toEqual(ROW);
+  });
+
+  it("is not continued by a label that opens with its own enumerator (a row printed alone)", () => {
+    const first = onPage(5, [frag("7.属于行政执法案卷", 146, 700, 126), ...values(700, ROW)]);
+    const next = onPage(6, [frag("8.属于行政查询事项", 146, 40, 126), frag("1.本机关不掌握", 146, 120, 98), ...values(120, ROW)]);
+    const lines = [...first, ...next];
+    const rows = positionedRows(
+      lines,
+      lines.map((_, i) => i),
+    );
+    expect(rows.find((r) => r.label === "8.属于行政查询事项")?.alone).toBe(true);
+  });
+});

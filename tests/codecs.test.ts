@@ -43,6 +43,9 @@ describe("readCell", () => {
     expect(headerUnit("本年收费金额（单位：万元）")).toBe("万元");
     expect(headerUnit("采购总金额（元）")).toBe("元");
     expect(headerUnit("采购项目数量")).toBeNull();
+    // Wrapped after 万, with another column's header read in between (a narrow print).
+    expect(headerUnit("本年收费金额（单位：万信息内容元）")).toBe("万元");
+    expect(headerUnit("金额（单位：元）万")).toBe("元");
     expect(convertAmount(251000, "元", "万元")).toBe(25.1);
     expect(convertAmount(73802895.9, "元", "万元")).toBe(7380.28959);
     expect(convertAmount(1.5, "亿元", "万元")).toBe(15000);

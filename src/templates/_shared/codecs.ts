@@ -56,6 +56,11 @@ export function convertAmount(value: number, from: AmountUnit, to: AmountUnit): 
 
 /** The unit a column header names, e.g. "本年收费金额（单位：万元）" or "采购总金额（元）". */
 export function headerUnit(header: string): AmountUnit | null {
-  const m = /(亿元|万元|元)/.exec(header.normalize("NFKC"));
+  const text = header.normalize("NFKC");
+  // "（单位：万" / "元）" wrapped, with another column's text read in between: the
+  // multiplier right after 单位 decides.
+  const wrapped = /单位[:：]?\s*(亿|万)(?!元)/.exec(text);
+  if (wrapped && /元/.test(text.slice(wrapped.index))) return `${wrapped[1]}元` as AmountUnit;
+  const m = /(亿元|万元|元)/.exec(text);
   return (m?.[1] as AmountUnit | undefined) ?? null;
 }

@@ -668,6 +668,18 @@ export function positionedRows(printed: LayoutLine[], indices: number[]): TableR
       left.delete(item);
     }
   }
+  // A label a page break cut: its last lines at the top of the next page, above any row
+  // of values there, open with no enumerator, and go on the label of the last row of the
+  // page before, which opens with one ("7.属于行政执" / "法案" "卷").
+  for (const item of [...left].sort((a, b) => a.at - b.at)) {
+    const page = item.line.page ?? 0;
+    if (ENUMERATOR.test(item.cell.text) || drafts.some((d) => d.line.page === page && (d.line.top ?? 0) < (item.line.top ?? 0))) continue;
+    const onPrevious = drafts.filter((d) => d.line.page === page - 1);
+    const last = onPrevious.reduce<Draft | undefined>((x, d) => (!x || (d.line.top ?? 0) > (x.line.top ?? 0) ? d : x), undefined);
+    if (!last || !leftOf(item.cell, last) || !last.labels.some((l) => overlapsX(l.cell, item.cell) && ENUMERATOR.test(l.cell.text))) continue;
+    joinTo(last, item);
+    left.delete(item);
+  }
   const leftovers = new Map<number, string[]>();
   for (const item of labelOnly) if (left.has(item)) leftovers.set(item.index, [...(leftovers.get(item.index) ?? []), item.cell.text]);
   const rows = drafts.map((d): TableRow => {
