@@ -54,7 +54,7 @@ export interface VectorRulingOptions {
 const DEFAULTS: VectorRulingOptions = { maxThickness: 3, minLength: 2 };
 
 /** m1 · m2 as pdf.js composes matrices: m2 applies first. */
-function multiply(m1: Matrix, m2: Matrix): Matrix {
+export function multiply(m1: Matrix, m2: Matrix): Matrix {
   return [
     m1[0] * m2[0] + m1[2] * m2[1],
     m1[1] * m2[0] + m1[3] * m2[1],

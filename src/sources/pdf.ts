@@ -2,6 +2,7 @@ import { PipelineError } from "../errors.js";
 import { linesFromFragments, type Fragment, type PageFragments } from "../layout/pdf-lines.js";
 import { mayHoldTable } from "../layout/pdf-table-page.js";
 import { vectorRulings, type Matrix, type PdfOps } from "../layout/pdf-rulings.js";
+import { uprightFrame } from "../layout/reading-direction.js";
 import type { Issue } from "../model/issue.js";
 import type { LayoutLine } from "../model/layout.js";
 import { hideFontPrograms, looksMisdecoded } from "./_internal/font-programs.js";
@@ -15,14 +16,20 @@ async function pageFragments(page: PDFPageProxy, ops: PdfOps, rulingsOf: PagesOp
   const viewport = page.getViewport({ scale: 1 });
   // Raw text as printed: the parsers normalise what they compare, provenance keeps the original.
   const content = await page.getTextContent({ disableNormalization: true });
-  const [va, vb, vc, vd, ve, vf] = viewport.transform as [number, number, number, number, number, number];
+  // Whitespace-only items carry junk widths (thousands of points) in WPS PDFs.
+  const items = content.items.filter((item): item is TextItem => typeof (item as TextItem).str === "string" && (item as TextItem).str.trim() !== "");
+  const view = viewport.transform as Matrix;
+  // Viewport space handles /Rotate and the view box; a page whose text then runs sideways is turned upright.
+  const frame = uprightFrame(
+    view,
+    viewport.width,
+    viewport.height,
+    items.map((it) => ({ dx: view[0] * it.transform[0]! + view[2] * it.transform[1]!, dy: view[1] * it.transform[0]! + view[3] * it.transform[1]!, chars: it.str.length })),
+  );
+  const [va, vb, vc, vd, ve, vf] = frame.matrix;
   const fragments: Fragment[] = [];
-  for (const item of content.items) {
-    const it = item as TextItem;
-    // Whitespace-only items carry junk widths (thousands of points) in WPS PDFs.
-    if (typeof it.str !== "string" || it.str.trim() === "") continue;
+  for (const it of items) {
     const [a, b, c, d, e, f] = it.transform as [number, number, number, number, number, number];
-    // Item transform in viewport space (handles /Rotate and the page's view box).
     const ta = va * a + vc * b;
     const tb = vb * a + vd * b;
     const tc = va * c + vc * d;
@@ -35,13 +42,13 @@ async function pageFragments(page: PDFPageProxy, ops: PdfOps, rulingsOf: PagesOp
   }
   // The drawing operators, for the rulings of ruled tables (read by their grid: layout/pdf-lattice.ts).
   // Listing them costs about as much as the text again, so only pages that print table numbers pay it.
-  if (rulingsOf === "tables" && !mayHoldTable(fragments)) return { page: page.pageNumber, width: viewport.width, height: viewport.height, fragments };
+  if (rulingsOf === "tables" && !mayHoldTable(fragments)) return { page: page.pageNumber, width: frame.width, height: frame.height, fragments };
   // The rulings only add to the text: drawing operators pdf.js cannot list leave the page read by text positions.
   const rulings = await page.getOperatorList().then(
-    (list) => vectorRulings(list, ops, viewport.transform as Matrix),
+    (list) => vectorRulings(list, ops, frame.matrix),
     () => undefined,
   );
-  return { page: page.pageNumber, width: viewport.width, height: viewport.height, fragments, ...(rulings ? { rulings } : {}) };
+  return { page: page.pageNumber, width: frame.width, height: frame.height, fragments, ...(rulings ? { rulings } : {}) };
 }
 
 export interface PagesOptions {
