@@ -167,3 +167,18 @@ export function rotate(r: Raster, radians: number): Raster {
   }
   return out;
 }
+
+/** The raster turned by quarter turns counter-clockwise (0–3): exact, no resampling. */
+export function rotateQuarter(r: Raster, turns: 0 | 1 | 2 | 3): Raster {
+  if (turns === 0) return r;
+  const { width: w, height: h } = r;
+  const out = turns === 2 ? createRaster(w, h) : createRaster(h, w);
+  for (let y = 0; y < out.height; y++) {
+    for (let x = 0; x < out.width; x++) {
+      // The source pixel that lands at (x, y).
+      const [sx, sy] = turns === 1 ? [w - 1 - y, x] : turns === 2 ? [w - 1 - x, h - 1 - y] : [y, h - 1 - x];
+      out.data[y * out.width + x] = r.data[sy * w + sx]!;
+    }
+  }
+  return out;
+}

@@ -4,10 +4,11 @@
  */
 import type { Issue } from "../../model/issue.js";
 import type { LayoutLine } from "../../model/layout.js";
-import type { Raster } from "../../layout/raster/raster.js";
+import { otsuThreshold, rotateQuarter, type Raster } from "../../layout/raster/raster.js";
 import { joinSplitRows, type PageTables } from "../../layout/split-rows.js";
 import { sharedOcrPool, type OcrPool } from "../_internal/tesseract.js";
 import type { SourceContext } from "../types.js";
+import { readingFailed, uprightTurns } from "./orientation.js";
 import { ocrPage } from "./page.js";
 
 export interface PageImage {
@@ -37,9 +38,17 @@ export type PageOutcome = { page: number; lines: LayoutLine[] } | { page: number
 export async function readPageImage(image: PageImage, pool: OcrPool, ctx: SourceContext): Promise<PageOutcome> {
   const started = performance.now();
   try {
-    const result = await capped(ocrPage(image.raster, { pool, page: image.page, dpi: image.dpi }), ctx.ocr.pageTimeoutMs, image.page);
+    const read = (raster: Raster) => capped(ocrPage(raster, { pool, page: image.page, dpi: image.dpi }), ctx.ocr.pageTimeoutMs, image.page);
+    let result = await read(image.raster);
+    let turns: 0 | 1 | 2 | 3 = 0;
+    // A page scanned turned reads as noise: probed, and read again upright (orientation.ts).
+    const probed = readingFailed(result.lines, image.raster, otsuThreshold(image.raster));
+    if (probed) {
+      turns = await uprightTurns(image.raster, image.dpi, pool);
+      if (turns !== 0) result = await read(rotateQuarter(image.raster, turns));
+    }
     const ms = Math.round(performance.now() - started);
-    ctx.log.info({ page: image.page, tables: result.tables, cells: result.cells, reread: result.reread, skew: Number(result.skewDegrees.toFixed(2)), ms }, "page read by OCR");
+    ctx.log.info({ page: image.page, tables: result.tables, cells: result.cells, reread: result.reread, skew: Number(result.skewDegrees.toFixed(2)), ...(probed ? { turns } : {}), ms }, "page read by OCR");
     return { page: image.page, lines: result.lines };
   } catch (error) {
     return { page: image.page, error: error instanceof Error ? error.message : String(error) };
