@@ -30,6 +30,18 @@ describe("alignRows", () => {
   // other alignment fits as well (pingtan-2023's borderless print scanned at 200 dpi read
   // 三、本年度办理结果（一）予以公开 as "ET" / "年度办" / "理结果"; two rows between 二、上年结转
   // and （二）部分公开, the fragment with a stray mark took 予以公开 by the alignment's tie-break).
+  it("prefers a row with values to a label fragment printed alone, where order alone decides", () => {
+    // "公开申请", the rest of a wrapped label a borderless print left on a line of its own.
+    const labels = ["2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息", "公开申请", "3 其他 X", "Cag) )S", "四、结转下年度继续办理"];
+    const fragments = [false, true, false, false, false];
+    const { matches, ambiguous } = alignRows(labels, keys2021, APPLICATION_ROW_CUES, undefined, fragments);
+    expect(ambiguous.size).toBe(0);
+    expect(matches.get(2)).toBe("otherOther");
+    expect(matches.get(3)).toBe("totalProcessed");
+    // Without the hint the two fit otherOther equally well: it is left to the caller to flag.
+    expect(alignRows(labels, keys2021, APPLICATION_ROW_CUES).ambiguous.has("otherOther")).toBe(true);
+  });
+
   it("leaves a key that two rows without a label fit equally well unplaced, naming both", () => {
     const labels = ["二、上年结转政府信息公开申请数量", "ET年度办", "理结果", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"];
     const { matches, ambiguous } = alignRows(labels, keys2021, APPLICATION_ROW_CUES);

@@ -29,7 +29,7 @@ const OTHER = [RESULTS, OTHER_HANDLING] as const;
 const OTHER_ROWS = [
   { key: "otherOverdueCorrection", label: "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", groups: OTHER, cue: /不补正|逾期不补/ },
   { key: "otherOverdueFee", label: "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", groups: OTHER, cue: /收费通知|缴纳费用|逾期未按/ },
-  { key: "otherOther", label: "3.其他", groups: OTHER, cue: /3\.其他$|^其他$/ },
+  { key: "otherOther", label: "3.其他", groups: OTHER, cue: /3[.．、]?其他$|^其他$/ },
 ] as const satisfies readonly RowDef[];
 export const TEMPLATE_2021 = {
   version: "2021",

@@ -6,7 +6,8 @@ import { alignRows, cueHits } from "./_shared/align.js";
 import { flagUnreadCells, Collector, numberOf } from "./_shared/collector.js";
 import { columnAnchors, placeValues, rowIdentityGroups } from "./_shared/place.js";
 import type { TableRow, ValueCell } from "./_shared/rows.js";
-import { compact } from "./_shared/text.js";
+import { compact, ENUMERATOR } from "./_shared/text.js";
+import { settleUnlabelled, type Settled } from "./table3-unlabelled.js";
 
 export interface ApplicationsResult {
   table: Applications;
@@ -98,9 +99,12 @@ function neighbourKeys(matches: Map<number, string>, i: number): string[] {
 export function parseApplications(printed: TableRow[], out: Collector, shape: TemplateVersion | null = null): ApplicationsResult | null {
   const rows = joinCutLabels(cutRuns(printed));
   const labels = rows.map((r) => compact(r.label));
+  // A borderless row printed alone whose label opens with no enumerator is likelier the
+  // rest of another row's label ("公开申请") than a row of its own.
+  const fragments = rows.map((r) => r.alone === true && !ENUMERATOR.test(r.label));
   const tried = TEMPLATE_VERSIONS.map((version) => {
     const def = TEMPLATES[version].tables.applications;
-    return { version, keys: rowKeys(def), ...alignRows(labels, rowKeys(def), rowCues(def.rows), rowNames(def.rows)) };
+    return { version, keys: rowKeys(def), ...alignRows(labels, rowKeys(def), rowCues(def.rows), rowNames(def.rows), fragments) };
   });
   const bestScore = Math.max(...tried.map((t) => t.score));
   const winners = tried.filter((t) => t.score === bestScore);
@@ -134,14 +138,8 @@ export function parseApplications(printed: TableRow[], out: Collector, shape: Te
   for (const key of best.keys) {
     const row = byKey.get(key);
     table[key] = Object.fromEntries(COLUMNS.map((c) => [c, null]));
-    const rivals = best.ambiguous.get(key);
-    if (rivals) {
-      const printed = rivals.map((i) => `"${rows[i]!.label}" (${rows[i]!.values.map((v) => v.text).join(" ") || "no values"})`).join(" or ");
-      out.issue("CELLS_AMBIGUOUS", "error", `applications.${key}`, `no label names table 三 row ${key}; by order it may be ${printed}, and no alignment of the rows is better than another; values left null`, {
-        actual: rivals.map((i) => rows[i]!.values.map((v) => v.text).join(" ")).join(" | "),
-      });
-      continue;
-    }
+    // Rows order cannot place are settled, if at all, once the others are in (below).
+    if (best.ambiguous.has(key)) continue;
     if (!row) {
       out.issue("ROW_MISSING", "error", `applications.${key}`, `table 三 row ${key} was not found`);
       continue;
@@ -167,6 +165,29 @@ export function parseApplications(printed: TableRow[], out: Collector, shape: Te
         actual: row.values.map((v) => v.text).join(" "),
       });
     }
+  }
+  // Rows whose labels were unreadable and whose order is not unique: their values, where
+  // every alignment the column totals allow gives the same (table3-unlabelled.ts).
+  const place = (key: string, row: TableRow) => {
+    const placed = placeValues(row.values, COLUMNS.length, { ...columnAnchors(ordered, COLUMNS.length, best.keys.indexOf(key)), groups: ROW_IDENTITY });
+    return placed.ok ? placed.cells : null;
+  };
+  const byOrder = best.ambiguous.size === 0 ? new Map<string, Settled>() : settleUnlabelled({ keys: best.keys, unsure: new Set(best.ambiguous.keys()), matches: best.matches, rows, columns: COLUMNS, table, place });
+  for (const [key, rivals] of best.ambiguous) {
+    const printed = rivals.map((i) => `"${rows[i]!.label}" (${rows[i]!.values.map((v) => v.text).join(" ") || "no values"})`).join(" or ");
+    const actual = rivals.map((i) => rows[i]!.values.map((v) => v.text).join(" ")).join(" | ");
+    const settled = byOrder.get(key);
+    if (!settled) {
+      out.issue("CELLS_AMBIGUOUS", "error", `applications.${key}`, `no label names table 三 row ${key}; by order it may be ${printed}, and no alignment of the rows is better than another; values left null`, { actual });
+      continue;
+    }
+    out.issue("CELLS_PLACED", "warning", `applications.${key}`, `no label names table 三 row ${key}; by order it may be ${printed}; every alignment of the rows the column totals allow gives it the values placed`, { actual });
+    COLUMNS.forEach((col, i) => {
+      const cell = settled.cells[i] ?? null;
+      table[key]![col] = numberOf(cell);
+      // Provenance only where one printed row is certain.
+      out.cell(`applications.${key}.${col}`, settled.rows.length === 1 ? cell : null);
+    });
   }
   const rivalRows = new Set([...best.ambiguous.values()].flat());
   const flaggedNear = new Set<string>();

@@ -43,18 +43,22 @@ export function cueHits<K extends string>(label: string, keys: readonly K[], cue
   return { best, hits };
 }
 
-const SCORE = { named: 2, mentioned: 1, unlabelled: 0.5, contradicted: -1 } as const;
+const SCORE = { named: 2, mentioned: 1, unlabelled: 0.5, fragment: 0.25, contradicted: -1 } as const;
 
 /**
  * @param names - the rows' own words: a label without any cue (garbled by OCR) that
  *   clearly resembles one row's words is taken to name that row.
+ * @param fragments - rows that are likelier a piece of another row's label than a row
+ *   (a borderless row printed with no value and no enumerator): placed by order only
+ *   where no row with values fits as well.
  */
-export function alignRows<K extends string>(labels: readonly string[], keys: readonly K[], cues: Record<K, RegExp>, names?: Record<K, string>): Alignment<K> {
-  const score = labels.map((label) => {
+export function alignRows<K extends string>(labels: readonly string[], keys: readonly K[], cues: Record<K, RegExp>, names?: Record<K, string>, fragments?: readonly boolean[]): Alignment<K> {
+  const score = labels.map((label, i) => {
     const found = cueHits(label, keys, cues);
     const hits = found.hits;
     const best = found.best ?? (names && label.length >= 2 ? closestName(label, names, keys) : undefined);
-    return keys.map((key) => (best === key ? SCORE.named : hits.has(key) ? SCORE.mentioned : best ? SCORE.contradicted : SCORE.unlabelled));
+    const unlabelled = fragments?.[i] ? SCORE.fragment : SCORE.unlabelled;
+    return keys.map((key) => (best === key ? SCORE.named : hits.has(key) ? SCORE.mentioned : best ? SCORE.contradicted : unlabelled));
   });
   const best = bestAlignment(score, keys);
   // A row no cue names (its label garbled, or lost) is placed by order alone. That is
@@ -63,7 +67,7 @@ export function alignRows<K extends string>(labels: readonly string[], keys: rea
   const ambiguous = new Map<K, number[]>();
   for (const [i, key] of [...best.matches]) {
     const j = keys.indexOf(key);
-    if (score[i]![j] !== SCORE.unlabelled) continue;
+    if (score[i]![j] !== SCORE.unlabelled && score[i]![j] !== SCORE.fragment) continue;
     const without: number[][] = score.map((row) => [...row]);
     without[i]![j] = 0;
     const other = bestAlignment(without, keys);

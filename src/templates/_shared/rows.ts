@@ -14,7 +14,7 @@ import type { LayoutCell, LayoutLine } from "../../model/layout.js";
 import type { Origin } from "../../model/provenance.js";
 import { isValueReading, readCell, type CellReading } from "./codecs.js";
 import { BARE_NUMBER, boxOf, splitNumberRun, type Span } from "./positioned-cells.js";
-import { CJK } from "./text.js";
+import { CJK, ENUMERATOR } from "./text.js";
 import { joinWrappedCells, joinWrappedNumbers } from "./wrapped-values.js";
 
 export interface ValueCell {
@@ -209,8 +209,6 @@ export function flowRows(lines: LayoutLine[], indices: number[]): TableRow[] {
   return rows;
 }
 
-/** How a row label opens: "2.", "（六）", "三、" (spaced out or not). */
-const ENUMERATOR = /^\s*(\d+\s*[.．、]|[(（]\s*[一二三四五六七八九十]+\s*[)）]|[一二三四五六七八九十]+\s*、)/;
 
 /** A label cell that ends in a number: "行政规范性文件 77", "处理的，只计这一情8". */
 const LABEL_THEN_NUMBER = /^(.*[^\d\s.,，、．-])\s*([-−－]?\d[\d,]*(?:\.\d+)?)$/;

@@ -53,3 +53,6 @@ export function closestName<K extends string>(label: string, names: Record<K, st
   if (!first || first.s < 0.6) return undefined;
   return !second || first.s - second.s >= 0.15 ? first.k : undefined;
 }
+
+/** How a row label opens: "2.", "（六）", "三、" (spaced out or not). */
+export const ENUMERATOR = /^\s*(\d+\s*[.．、]|[(（]\s*[一二三四五六七八九十]+\s*[)）]|[一二三四五六七八九十]+\s*、)/;
