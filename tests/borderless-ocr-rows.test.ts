@@ -65,8 +65,9 @@ describe("a borderless table read by OCR: marks among a label's characters", () 
     expect(out.issues.filter((i) => i.code === "CELLS_AMBIGUOUS" || i.code === "UNKNOWN_LABEL" || i.code === "ROW_MISSING")).toEqual([]);
   });
 
-  it("two rows no label names, for the one template row between their neighbours: neither is placed, the row is flagged", () => {
-    // The fragment "理结果" read with a row of values of its own: order alone cannot tell which row is （一）.
+  it("two rows no label names, for the one template row between their neighbours: the column totals decide, and say so", () => {
+    // The fragment "理结果" read with a row of values of its own: order alone cannot tell
+    // which row is （一）; only the 22 … 22 row makes （七）总计 the sum of the outcome rows.
     const twice = lines.map((l) => (l.cells[0]!.text === "理结果" ? rowLine(l.top!, [l.cells[0]!], ZEROS) : l));
     const out = new Collector();
     const result = parseApplications(
@@ -77,8 +78,27 @@ describe("a borderless table read by OCR: marks among a label's characters", () 
       out,
       "2021",
     );
-    expect(result?.table.granted).toMatchObject({ naturalPerson: null, total: null });
+    expect(result?.table.granted).toMatchObject({ naturalPerson: 22, total: 22 });
     expect(result?.table.partiallyGranted).toMatchObject({ naturalPerson: 0, total: 0 });
+    expect(out.issues.filter((i) => i.code === "CELLS_PLACED").map((i) => [i.path, i.actual])).toEqual([["applications.granted", "22 0 0 0 0 0 22 | 0 0 0 0 0 0 0"]]);
+    expect(out.issues.filter((i) => i.code === "CELLS_AMBIGUOUS")).toEqual([]);
+  });
+
+  it("two rows no label names, and no total to check them by: neither is placed, the row is flagged", () => {
+    // As above, with （七）总计 printed blank: no identity can tell the two rows apart.
+    const twice = lines.map((l) =>
+      l.cells[0]!.text === "理结果" ? rowLine(l.top!, [l.cells[0]!], ZEROS) : l.cells[0]!.text.includes("总计") ? line(l.top!, [l.cells[0]!]) : l,
+    );
+    const out = new Collector();
+    const result = parseApplications(
+      positionedRows(
+        twice,
+        twice.map((_, i) => i),
+      ),
+      out,
+      "2021",
+    );
+    expect(result?.table.granted).toMatchObject({ naturalPerson: null, total: null });
     expect(out.issues.filter((i) => i.code === "CELLS_AMBIGUOUS").map((i) => [i.path, i.actual])).toEqual([["applications.granted", "22 0 0 0 0 0 22 | 0 0 0 0 0 0 0"]]);
   });
 
