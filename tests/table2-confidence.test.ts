@@ -39,4 +39,15 @@ describe("table 二 read by OCR", () => {
     expect(issuesNaming("activeDisclosure.penalty.decisions", out.issues)).toHaveLength(1);
     expect(out.provenance["activeDisclosure.normativeDocuments.issued"]?.confidence).toBe(41);
   });
+
+  it("flags an amount in 万元 read larger than any can be: a decimal point lost", () => {
+    const lines = [
+      row([["信息内容", 90], ["本年制发件数", 91], ["本年废止件数", 92], ["现行有效件数", 90]]),
+      row([["规章", 93], ["0", 96], ["0", 95], ["0", 97]]),
+      row([["行政事业性收费", 89], ["24252311082", 90]]),
+    ];
+    const out = new Collector();
+    parseActiveDisclosure(flowRows(lines, lines.map((_, i) => i)), "本年收费金额（单位：万元）", out);
+    expect(out.issues.filter((i) => i.code === "OCR_UNCERTAIN").map((i) => [i.path, i.actual])).toEqual([["activeDisclosure.fees.amountWanYuan", "24252311082"]]);
+  });
 });

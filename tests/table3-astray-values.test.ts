@@ -47,3 +47,23 @@ describe("table 三: values that name no row beside a row with null cells", () =
     expect(out.issues.some((i) => i.code === "UNKNOWN_LABEL")).toBe(true);
   });
 });
+
+describe("table 三: a row whose 总计 is blank while the others print theirs", () => {
+  it("names the blank total, which may have gone unread", () => {
+    const labels = flatLabels(TEMPLATES["2021"].tables.applications);
+    const keys = TEMPLATES["2021"].tables.applications.rows.map((r) => r.key);
+    const rows = labels.map((label, i) => row(label, keys[i] === "newReceived" ? ["151", "3", "0", "0", "0", "0", null] : ["0", "0", "0", "0", "0", "0", "0"], i));
+    const out = new Collector();
+    const result = parseApplications(rows, out, "2021");
+    expect(result?.table.newReceived.total).toBeNull();
+    expect(out.issues.filter((i) => i.code === "CELL_UNPARSED").map((i) => i.path)).toEqual(["applications.newReceived.total"]);
+  });
+
+  it("says nothing where the whole 总计 column is blank (a real variation)", () => {
+    const labels = flatLabels(TEMPLATES["2021"].tables.applications);
+    const rows = labels.map((label, i) => row(label, ["0", "0", "0", "0", "0", "0", null], i));
+    const out = new Collector();
+    parseApplications(rows, out, "2021");
+    expect(out.issues.filter((i) => i.code === "CELL_UNPARSED")).toEqual([]);
+  });
+});

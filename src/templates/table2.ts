@@ -122,7 +122,21 @@ function columnHeaderUnit(column: ColumnDef, header: string): AmountUnit | null 
   return m ? headerUnit(m[0]) : null;
 }
 
+/**
+ * 万元 no body's fees reach: 10^8 万元 is 10^12 yuan. A larger OCR'd amount is a decimal
+ * point lost (24252.311082 read as 24252311082): named, as table 二 has no identity.
+ */
+const IMPLAUSIBLE_WAN_YUAN = 1e8;
+
 function fieldValue(column: ColumnDef, cell: ValueCell | null, header: string, path: string, out: Collector): unknown {
+  const value = columnValue(column, cell, header, path, out);
+  if (typeof value === "number" && cell?.confidence !== undefined && column.unit === "万元" && value >= IMPLAUSIBLE_WAN_YUAN) {
+    out.issue("OCR_UNCERTAIN", "warning", path, `OCR read "${cell.text}", more than any amount in 万元 can be: a decimal point may be lost`, { actual: cell.text });
+  }
+  return value;
+}
+
+function columnValue(column: ColumnDef, cell: ValueCell | null, header: string, path: string, out: Collector): unknown {
   const value = numberOf(cell);
   const unit = cell?.reading.kind === "number" ? cell.reading.unit : null;
   if (column.type === "amount") return { value, unit: unit ?? columnHeaderUnit(column, header) };

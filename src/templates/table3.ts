@@ -205,5 +205,21 @@ export function parseApplications(printed: TableRow[], out: Collector, shape: Te
       }
     }
   });
+  flagBlankTotals(table, out);
   return { table: table as Applications, variant };
+}
+
+/**
+ * A row whose 总计 is blank while its parts are printed, in a table whose other rows print
+ * theirs: the total may have gone unread (a lone number a scan's page pass missed). Named on
+ * the cell — a blank total is no error where the whole column is blank (a real variation).
+ */
+function flagBlankTotals(table: Record<string, Record<string, number | null>>, out: Collector): void {
+  const printing = Object.values(table).filter((cells) => COLUMNS.some((c) => cells[c] !== null));
+  const withTotal = printing.filter((cells) => cells.total !== null).length;
+  if (withTotal * 2 < printing.length) return;
+  for (const [key, cells] of Object.entries(table)) {
+    if (cells.total !== null || !COLUMNS.some((c) => c !== "total" && cells[c] !== null)) continue;
+    out.issue("CELL_UNPARSED", "warning", `applications.${key}.total`, `table 三 row ${key}: 总计 is blank while the row prints values and the other rows print their totals; it may have gone unread`);
+  }
 }

@@ -17,6 +17,7 @@ import { crop, downscale, inkCount, otsuThreshold, rotate, toPgm, type Raster } 
 import { eraseRulings, findRulings, gridRulings } from "../../layout/raster/rulings.js";
 import { markCut, markOpenTop, ruledLength } from "../../layout/split-rows.js";
 import type { OcrPool } from "../_internal/tesseract.js";
+import { digitCount, UNAGREED } from "./cells.js";
 import { rereadGarbled } from "./garbled.js";
 import { isSpeck, SIGNED } from "./specks.js";
 import { settleLooseNumbers } from "./loose-numbers.js";
@@ -60,24 +61,40 @@ async function readOutside(erased: Raster, grids: TableGrid[], threshold: number
   const read = await ctx.pool.recognize({ image: toPgm(small), lang: "chi_sim", psm: 6, dpi: ctx.dpi / factor });
   const lines = await settleLooseNumbers(passLines(read, 0, 0, factor), masked, { raster: small, factor }, { pool: ctx.pool, page: ctx.page, dpi: ctx.dpi, threshold });
   await rereadGarbled(lines, masked, { pool: ctx.pool, dpi: ctx.dpi, threshold });
-  for (const word of lines.flatMap((l) => l.words)) word.text = signedWord(word, masked, threshold);
+  for (const word of lines.flatMap((l) => l.words)) checkNumber(word, masked, threshold);
   for (const line of lines) line.words = [...line.words].sort((a, b) => a.box[0] - b.box[0]).filter((w, i, words) => !isSpeck(w, words[i - 1], words[i + 1], line, masked, threshold, ctx.dpi));
   // A line of specks alone is no line.
   return positionedLines(lines.filter((l) => l.words.length > 0), { page: ctx.page, dpi: ctx.dpi });
 }
 
 /**
- * A number read outside a ruled table (a borderless table's value), with the sign its
- * ink shows: tesseract reads a minus as -, －, — or 一, and a speck before a number as a
- * minus too; the marks in the word's box decide.
+ * A number read outside a ruled table (a borderless table's value), checked against its
+ * ink: the sign the ink shows (tesseract reads a minus as -, －, — or 一, and a speck
+ * before a number as a minus too; the marks in the word's box decide), and, where the ink
+ * shows a decimal point the reading lacks (12.6 read as 126) or has another count of
+ * digits than the reading (84 read as 4), the reading's confidence lowered to UNAGREED so
+ * that the cell it lands in is flagged. Table 二 has no identity to catch either.
  */
-function signedWord(word: OcrWord, page: Raster, threshold: number): string {
+function checkNumber(word: OcrWord, page: Raster, threshold: number): void {
   const number = SIGNED.exec(word.text);
-  if (!number) return word.text;
+  if (!number) return;
   const [x0, y0, x1, y1] = word.box.map(Math.round) as [number, number, number, number];
   const box = crop(page, x0 - 2, y0 - 2, x1 - x0 + 4, y1 - y0 + 4);
   const shape = numberShape(components(box, threshold), box);
-  return shape ? `${shape.negative ? "-" : ""}${number[1]!}` : word.text;
+  if (shape) word.text = `${shape.negative ? "-" : ""}${number[1]!}`;
+  if (shape && (number[1]!.includes(".") !== shape.point || digitCount(number[1]!) !== shape.digits)) word.confidence = Math.min(word.confidence, UNAGREED);
+  // A digit the reading dropped may lie in or just outside its box (84 read as 4, boxed
+  // over the 4 and a sliver of the 8; a small scan's digits touch, one blot): the ink that
+  // meets the box, a digit's width around it, is wider than the digits read can be.
+  const reach = Math.round((y1 - y0) * 0.8);
+  const wider = crop(page, x0 - reach, y0 - 2, x1 - x0 + 2 * reach, y1 - y0 + 4);
+  const inBox = [reach, reach + x1 - x0] as const;
+  const ink = components(wider, threshold).filter((m) => m.x1 >= inBox[0] && m.x0 <= inBox[1] && m.y1 - m.y0 + 1 >= 0.5 * (y1 - y0));
+  if (ink.length === 0) return;
+  const width = Math.max(...ink.map((m) => m.x1)) - Math.min(...ink.map((m) => m.x0)) + 1;
+  const height = Math.max(...ink.map((m) => m.y1 - m.y0 + 1));
+  // A digit's ink is about 0.64 of its height wide, and advances about 0.71 of it.
+  if (width > (0.71 * digitCount(number[1]!) + 0.45) * height) word.confidence = Math.min(word.confidence, UNAGREED);
 }
 
 export async function ocrPage(raster: Raster, ctx: OcrPageContext): Promise<OcrPageResult> {
