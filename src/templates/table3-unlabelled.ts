@@ -2,16 +2,16 @@
  * Table 三 rows whose labels were unreadable (OCR noise for a wrapped label), which order
  * alone cannot place: two rows fit a template row as well as each other. Every alignment
  * of such a run of template rows to the printed rows between its confidently named
- * neighbours is tried, and kept if the table's column identities (（七）总计 = the outcome
- * rows; new + carried over = processed + carried forward) hold with it. A template row is
+ * neighbours is tried, and kept if the column identities over the run's rows (（七）总计 =
+ * the outcome rows; new + carried over = processed + carried forward) hold with it — a
+ * misread elsewhere in the table does not judge it. A template row is
  * settled only where every alignment kept gives it the same values, and an identity that
  * could be checked covers it: the values are then certain even where the printed row they
  * came from is not ("稳定”" and "4供关年= 二权益", both all zeros).
  */
-import { equations, failedEquations, sides, cellValue } from "../definition/equations.js";
-import type { ValueCell } from "./_shared/rows.js";
+import { cellValue, equations, failedEquations, sides } from "../definition/equations.js";
 import { numberOf } from "./_shared/collector.js";
-import type { TableRow } from "./_shared/rows.js";
+import type { TableRow, ValueCell } from "./_shared/rows.js";
 
 /** What a settled template row gets: its cells, and the printed rows they may have come from. */
 export interface Settled {
