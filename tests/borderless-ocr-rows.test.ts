@@ -52,6 +52,20 @@ describe("a borderless table read by OCR: marks among a label's characters", () 
     lines.map((_, i) => i),
   );
 
+  /** Table 三 parsed from the lines as the page pass would hand them over. */
+  function parsed(printed: LayoutLine[]) {
+    const out = new Collector();
+    const result = parseApplications(
+      positionedRows(
+        printed,
+        printed.map((_, i) => i),
+      ),
+      out,
+      "2021",
+    );
+    return { result, out };
+  }
+
   it("a misread standing in no value column is part of the label, not a value", () => {
     expect(rows.filter((r) => r.values.some((v) => v.text === "，_"))).toEqual([]);
     const garbled = rows.find((r) => r.label.startsWith("ET"))!;
@@ -69,15 +83,7 @@ describe("a borderless table read by OCR: marks among a label's characters", () 
     // The fragment "理结果" read with a row of values of its own: order alone cannot tell
     // which row is （一）; only the 22 … 22 row makes （七）总计 the sum of the outcome rows.
     const twice = lines.map((l) => (l.cells[0]!.text === "理结果" ? rowLine(l.top!, [l.cells[0]!], ZEROS) : l));
-    const out = new Collector();
-    const result = parseApplications(
-      positionedRows(
-        twice,
-        twice.map((_, i) => i),
-      ),
-      out,
-      "2021",
-    );
+    const { result, out } = parsed(twice);
     expect(result?.table.granted).toMatchObject({ naturalPerson: 22, total: 22 });
     expect(result?.table.partiallyGranted).toMatchObject({ naturalPerson: 0, total: 0 });
     expect(out.issues.filter((i) => i.code === "CELLS_PLACED").map((i) => [i.path, i.actual])).toEqual([["applications.granted", "22 0 0 0 0 0 22 | 0 0 0 0 0 0 0"]]);
@@ -89,15 +95,7 @@ describe("a borderless table read by OCR: marks among a label's characters", () 
     const twice = lines.map((l) =>
       l.cells[0]!.text === "理结果" ? rowLine(l.top!, [l.cells[0]!], ZEROS) : l.cells[0]!.text.includes("总计") ? line(l.top!, [l.cells[0]!]) : l,
     );
-    const out = new Collector();
-    const result = parseApplications(
-      positionedRows(
-        twice,
-        twice.map((_, i) => i),
-      ),
-      out,
-      "2021",
-    );
+    const { result, out } = parsed(twice);
     expect(result?.table.granted).toMatchObject({ naturalPerson: null, total: null });
     expect(out.issues.filter((i) => i.code === "CELLS_AMBIGUOUS").map((i) => [i.path, i.actual])).toEqual([["applications.granted", "22 0 0 0 0 0 22 | 0 0 0 0 0 0 0"]]);
   });

@@ -95,8 +95,9 @@ function round(n: number): number {
 }
 
 /** Page numbers as printed in footers and headers: "-4-", "— 3 —", "第 2 页", "2 / 6", "- 4 -". */
-const BARE_NUMBER = /^\s*[0-9０-９]{1,4}\s*$/;
 const PAGE_NUMBER = /^[\s\-—–－―~·]*(第\s*)?[0-9０-９]{1,4}(\s*页)?(\s*[/／]\s*[0-9]{1,4}|\s*共\s*[0-9]{1,4}\s*页)?[\s\-—–－―~·]*$/;
+/** A page number printed bare ("5"), which a table's value may look like too. */
+const BARE_NUMBER = /^\s*[0-9０-９]{1,4}\s*$/;
 
 /**
  * Drops running headers, footers and page numbers: lines in the top or bottom band of

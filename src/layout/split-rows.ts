@@ -87,8 +87,8 @@ export function joinSplitRows(pages: PageTables[], options: JoinOptions): void {
     const partner = (c: LayoutCell) => first.cells.find((d) => same(c, d));
     // A cell of the cut row may stand left of the whole next grid: a group's label whose
     // column the next page does not rule at all (its lines cross no ruling there).
-    const left = (l: LayoutLine) => Math.min(...l.cells.map((c) => c.gridExtent?.[0] ?? Infinity));
-    const beyond = (c: LayoutCell) => shift !== 0 && c.gridExtent !== undefined && c.gridExtent[1] + shift <= left(first) + options.tolerance;
+    const firstLeft = Math.min(...first.cells.map((c) => c.gridExtent?.[0] ?? Infinity));
+    const beyond = (c: LayoutCell) => shift !== 0 && c.gridExtent !== undefined && c.gridExtent[1] + shift <= firstLeft + options.tolerance;
     const matched = () => last.cells.every((c) => partner(c) !== undefined || beyond(c)) && last.cells.some((c) => partner(c) !== undefined);
     if (!matched()) {
       shift = right(first) - right(last);

@@ -66,6 +66,9 @@ export function settleUnlabelled(input: UnlabelledInput): Map<string, Settled> {
     const after = Math.min(rows.length, ...named(keys.map((_, j) => j).filter((j) => j > run.at(-1)!)));
     const candidates = rows.map((_, i) => i).filter((i) => i > before && i < after && !matches.has(i));
     if (candidates.length < run.length || choose(candidates.length, run.length) > MAX_ALIGNMENTS) continue;
+    // Only the identities over the run's rows judge an alignment: a misread elsewhere does not.
+    const inRun = new Set(run.map((j) => keys[j]!));
+    const touches = (eq: { parts: { row: string }[]; totals: { row: string }[] }) => [...eq.parts, ...eq.totals].some((c) => inRun.has(c.row));
     const kept: { cells: ((ValueCell | null)[] | null)[]; rows: number[] }[] = [];
     let checked = new Set<string>();
     for (const alignment of increasing(candidates, run.length)) {
@@ -73,9 +76,6 @@ export function settleUnlabelled(input: UnlabelledInput): Map<string, Settled> {
       const cells = run.map((j, n) => place(keys[j]!, rows[alignment[n]!]!));
       run.forEach((j, n) => columns.forEach((col, c) => (trial[keys[j]!]![col] = numberOf(cells[n]?.[c] ?? null))));
       const tables = { applications: trial };
-      // Only the identities over the run's rows judge it: a misread elsewhere does not.
-      const inRun = new Set(run.map((j) => keys[j]!));
-      const touches = (eq: { parts: { row: string }[]; totals: { row: string }[] }) => [...eq.parts, ...eq.totals].some((c) => inRun.has(c.row));
       if (failedEquations(tables).some((f) => f.eq.identity.each === "column" && touches(f.eq))) continue;
       // The rows an identity was checked over (its required cells printed).
       const covered = new Set(
@@ -87,9 +87,9 @@ export function settleUnlabelled(input: UnlabelledInput): Map<string, Settled> {
       kept.push({ cells, rows: alignment });
     }
     if (kept.length === 0) continue;
+    const signature = (cells: (ValueCell | null)[] | null) => (cells ? JSON.stringify(columns.map((_, c) => numberOf(cells[c] ?? null))) : "?");
     run.forEach((j, n) => {
       const key = keys[j]!;
-      const signature = (cells: (ValueCell | null)[] | null) => (cells ? JSON.stringify(columns.map((_, c) => numberOf(cells[c] ?? null))) : "?");
       const first = signature(kept[0]!.cells[n]!);
       if (first === "?" || !checked.has(key) || kept.some((k) => signature(k.cells[n]!) !== first)) return;
       settled.set(key, { cells: kept[0]!.cells[n]!, rows: [...new Set(kept.map((k) => rows[k.rows[n]!]!))] });

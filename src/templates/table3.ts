@@ -119,6 +119,8 @@ export function parseApplications(printed: TableRow[], out: Collector, shape: Te
   const byKey = new Map<string, TableRow>();
   for (const [rowIndex, key] of best.matches) byKey.set(key, rows[rowIndex]!);
   const ordered = best.keys.map((k) => byKey.get(k)?.values ?? []);
+  // A printed row's values in the place of `key`: by the columns the neighbouring rows print, else by the row total.
+  const placeRow = (key: string, row: TableRow) => placeValues(row.values, COLUMNS.length, { ...columnAnchors(ordered, COLUMNS.length, best.keys.indexOf(key)), groups: ROW_IDENTITY });
 
   const table: Record<string, Record<string, number | null>> = {};
   const open: { key: string; row: TableRow; candidates: (ValueCell | null)[][] }[] = [];
@@ -144,8 +146,7 @@ export function parseApplications(printed: TableRow[], out: Collector, shape: Te
       out.issue("ROW_MISSING", "error", `applications.${key}`, `table 三 row ${key} was not found`);
       continue;
     }
-    const anchors = columnAnchors(ordered, COLUMNS.length, best.keys.indexOf(key));
-    const placed = placeValues(row.values, COLUMNS.length, { ...anchors, groups: ROW_IDENTITY });
+    const placed = placeRow(key, row);
     if (placed.ok) fill(key, row, placed.cells, placed.how === "identity" || placed.how === "glued" ? `the row total (${placed.how})` : undefined);
     else if (placed.candidates) open.push({ key, row, candidates: placed.candidates });
     else {
@@ -169,7 +170,7 @@ export function parseApplications(printed: TableRow[], out: Collector, shape: Te
   // Rows whose labels were unreadable and whose order is not unique: their values, where
   // every alignment the column totals allow gives the same (table3-unlabelled.ts).
   const place = (key: string, row: TableRow) => {
-    const placed = placeValues(row.values, COLUMNS.length, { ...columnAnchors(ordered, COLUMNS.length, best.keys.indexOf(key)), groups: ROW_IDENTITY });
+    const placed = placeRow(key, row);
     return placed.ok ? placed.cells : null;
   };
   const byOrder = best.ambiguous.size === 0 ? new Map<string, Settled>() : settleUnlabelled({ keys: best.keys, unsure: new Set(best.ambiguous.keys()), matches: best.matches, rows, columns: COLUMNS, table, place });

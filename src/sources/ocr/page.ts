@@ -78,11 +78,12 @@ async function readOutside(erased: Raster, grids: TableGrid[], threshold: number
 function checkNumber(word: OcrWord, page: Raster, threshold: number): void {
   const number = SIGNED.exec(word.text);
   if (!number) return;
+  const digits = digitCount(number[1]!);
   const [x0, y0, x1, y1] = word.box.map(Math.round) as [number, number, number, number];
   const box = crop(page, x0 - 2, y0 - 2, x1 - x0 + 4, y1 - y0 + 4);
   const shape = numberShape(components(box, threshold), box);
   if (shape) word.text = `${shape.negative ? "-" : ""}${number[1]!}`;
-  if (shape && (number[1]!.includes(".") !== shape.point || digitCount(number[1]!) !== shape.digits)) word.confidence = Math.min(word.confidence, UNAGREED);
+  if (shape && (number[1]!.includes(".") !== shape.point || digits !== shape.digits)) word.confidence = Math.min(word.confidence, UNAGREED);
   // A digit the reading dropped may lie in or just outside its box (84 read as 4, boxed
   // over the 4 and a sliver of the 8; a small scan's digits touch, one blot): the ink that
   // meets the box, a digit's width around it, is wider than the digits read can be.
@@ -94,7 +95,7 @@ function checkNumber(word: OcrWord, page: Raster, threshold: number): void {
   const width = Math.max(...ink.map((m) => m.x1)) - Math.min(...ink.map((m) => m.x0)) + 1;
   const height = Math.max(...ink.map((m) => m.y1 - m.y0 + 1));
   // A digit's ink is about 0.64 of its height wide, and advances about 0.71 of it.
-  if (width > (0.71 * digitCount(number[1]!) + 0.45) * height) word.confidence = Math.min(word.confidence, UNAGREED);
+  if (width > (0.71 * digits + 0.45) * height) word.confidence = Math.min(word.confidence, UNAGREED);
 }
 
 export async function ocrPage(raster: Raster, ctx: OcrPageContext): Promise<OcrPageResult> {
