@@ -5,9 +5,10 @@
 import { PipelineError } from "../errors.js";
 import type { Raster } from "../layout/raster/raster.js";
 import { checkImageDecodable } from "./_internal/render.js";
+import { guessDpi } from "./_internal/scan-resolution.js";
 import { sniffImageType } from "./detect.js";
 import { ocrImages, type OcrResult, type PageImage } from "./ocr/index.js";
-import { guessDpi, imagePageCount, imagePages } from "./ocr/page-image.js";
+import { imagePageCount, imagePages } from "./ocr/page-image.js";
 import type { SourceContext, SourceResult } from "./types.js";
 
 /** The media type of an image input; bytes that are no image this reader knows are refused, never guessed. */

@@ -6,13 +6,9 @@ import type { Raster } from "../../layout/raster/raster.js";
 import { greyFromRgba } from "../../layout/raster/raster.js";
 import { withPdfDocument } from "../_internal/pdfjs.js";
 import { decodeImageGrey, renderPageGrey } from "../_internal/render.js";
+import { guessDpi } from "../_internal/scan-resolution.js";
 import { sniffFormat } from "../detect.js";
 import type { PageImage } from "./index.js";
-
-/** An A4 page scanned at N dpi is about 8.27 N pixels across its short side. */
-export function guessDpi(r: Raster): number {
-  return Math.min(600, Math.max(100, Math.round(Math.min(r.width, r.height) / 8.27)));
-}
 
 const isTiff = (bytes: Uint8Array) => (bytes[0] === 0x49 && bytes[1] === 0x49) || (bytes[0] === 0x4d && bytes[1] === 0x4d);
 
