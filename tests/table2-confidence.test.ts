@@ -1,13 +1,14 @@
 /**
  * Table 二 has no identities: an OCR reading of it that its reader was unsure of is
  * flagged cell by cell (OCR_UNCERTAIN), since nothing else would catch a misread digit.
- * The rows are what the OCR path hands the parser: grid rows with a confidence per cell.
+ * The rows are what the OCR path hands the parser: grid rows with a confidence per cell,
+ * or, for a table without rulings, positioned lines from the page pass.
  */
 import { describe, expect, it } from "vitest";
 import type { LayoutCell, LayoutLine } from "../src/model/layout.js";
 import { parseActiveDisclosure } from "../src/templates/table2.js";
 import { Collector } from "../src/templates/_shared/collector.js";
-import { flowRows } from "../src/templates/_shared/rows.js";
+import { flowRows, positionedRows } from "../src/templates/_shared/rows.js";
 import { issuesNaming } from "../src/validate/flags.js";
 
 const row = (texts: [string, number][]): LayoutLine => ({
@@ -49,5 +50,28 @@ describe("table 二 read by OCR", () => {
     const out = new Collector();
     parseActiveDisclosure(flowRows(lines, lines.map((_, i) => i)), "本年收费金额（单位：万元）", out);
     expect(out.issues.filter((i) => i.code === "OCR_UNCERTAIN").map((i) => [i.path, i.actual])).toEqual([["activeDisclosure.fees.amountWanYuan", "24252311082"]]);
+  });
+
+  it("joins a note the page pass read as a cell of its own to the number it follows", () => {
+    // yunxi-2023 printed by wkhtmltopdf without borders, scanned at 200 dpi: the space in
+    // "15 （含修订2件）" split it into two cells, and the row had 4 values for 3 columns.
+    const line = (top: number, cells: [string, number, number][]): LayoutLine => ({
+      cells: cells.map(([text, x0, x1]): LayoutCell => ({ text, x0, x1, confidence: 90, origin: { kind: "pdf", page: 1, box: [x0, top, x1, top + 10] } })),
+      page: 1,
+      top,
+      bottom: top + 10,
+      x0: cells[0]![1],
+    });
+    const lines = [
+      line(448, [["信息内容", 24, 64], ["本年制发件数", 110, 170], ["本年废止件数", 180, 240], ["现行有效件数", 215, 274]]),
+      line(478, [["规章", 25, 42], ["0", 121, 125], ["0", 182, 188], ["0", 253, 258]]),
+      line(506, [["行政规范性文件", 25, 96], ["2", 120, 125], ["1", 183, 187], ["15", 221, 231], ["( 含修订2件)", 238, 288]]),
+    ];
+    const out = new Collector();
+    const result = parseActiveDisclosure(positionedRows(lines, lines.map((_, i) => i)), "本年制发件数 本年废止件数 现行有效件数", out);
+    expect(result?.version).toBe("2021");
+    expect(result && "table" in result ? result.table : null).toMatchObject({ normativeDocuments: { issued: 2, repealed: 1, inForce: 15 } });
+    expect(out.issues.filter((i) => i.code === "CELLS_AMBIGUOUS")).toEqual([]);
+    expect(out.issues.filter((i) => i.code === "CELL_NOTE").map((i) => i.path)).toEqual(["activeDisclosure.normativeDocuments.inForce"]);
   });
 });

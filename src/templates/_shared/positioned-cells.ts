@@ -19,6 +19,9 @@ export const BARE_NUMBER = /^[-−－]?\d[\d,]*(?:\.\d+)?$/;
 export const isNumberCell = (c: LayoutCell) => readCell(c.text).kind === "number";
 export const centreOf = (l: LayoutLine) => ((l.top ?? 0) + (l.bottom ?? 0)) / 2;
 
+/** A text's width in ems: CJK characters a full em, the rest half. */
+const weight = (text: string) => [...text].reduce((w, ch) => w + (CJK.test(ch) ? 1 : 0.5), 0);
+
 /**
  * A PDF cell that holds several numbers ("1234 5678", two narrow columns run together;
  * "1 15（含修订2件）", the last with its note) → one cell per number, each placed at its
@@ -34,7 +37,6 @@ export function splitNumberRun(cell: LayoutCell): LayoutCell[] {
   const bare = (p: string) => /^\d[\d,.]*$/.test(p);
   const last = parts.at(-1)!;
   if (parts.length < 2 || !parts.slice(0, -1).every(bare) || !/^\d/.test(last) || readCell(last).kind !== "number" || cell.x0 === undefined || cell.x1 === undefined) return [cell];
-  const weight = (text: string) => [...text].reduce((w, ch) => w + (CJK.test(ch) ? 1 : 0.5), 0);
   const unit = (cell.x1 - cell.x0) / weight(cell.text);
   const out: LayoutCell[] = [];
   let offset = 0;
@@ -47,6 +49,30 @@ export function splitNumberRun(cell: LayoutCell): LayoutCell[] {
   return out;
 }
 
+/**
+ * A note a line holds as a cell of its own ("15" "( 含修订2件)": OCR reads the space
+ * between them as a gap between cells) → joined to the bare number it follows, within
+ * two of its characters' widths. The number keeps its own box: the note is no value of
+ * the next column.
+ */
+export function joinNotes(cells: LayoutCell[]): LayoutCell[] {
+  const out: LayoutCell[] = [];
+  for (const cell of cells) {
+    const prev = out.at(-1);
+    if (prev && isNoteOf(cell, prev)) out[out.length - 1] = { ...prev, text: `${prev.text}${cell.text}` };
+    else out.push(cell);
+  }
+  return out;
+}
+
+function isNoteOf(note: LayoutCell, number: LayoutCell): boolean {
+  const text = note.text.trim();
+  if (!/^[(（]/.test(text) || !/[)）]$/.test(text) || !BARE_NUMBER.test(number.text.trim())) return false;
+  if (note.x0 === undefined || note.x1 === undefined || number.x1 === undefined) return false;
+  if (readCell(`${number.text}${note.text}`).kind !== "number") return false;
+  const em = (note.x1 - note.x0) / Math.max(1, weight(text));
+  return note.x0 - number.x1 <= 2 * em;
+}
 
 /** A cell's printed box on its page [x0, y0, x1, y1] (points from the top left), when it has one. */
 export const boxOf = (cell: LayoutCell) => (cell.origin.kind === "pdf" || cell.origin.kind === "ofd" ? cell.origin.box : undefined);

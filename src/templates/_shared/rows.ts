@@ -13,7 +13,7 @@
 import type { LayoutCell, LayoutLine } from "../../model/layout.js";
 import type { Origin } from "../../model/provenance.js";
 import { isValueReading, readCell, type CellReading } from "./codecs.js";
-import { BARE_NUMBER, boxOf, splitNumberRun, type Span } from "./positioned-cells.js";
+import { BARE_NUMBER, boxOf, joinNotes, splitNumberRun, type Span } from "./positioned-cells.js";
 import { CJK, ENUMERATOR } from "./text.js";
 import { joinWrappedCells, joinWrappedNumbers } from "./wrapped-values.js";
 
@@ -311,7 +311,7 @@ function lineValuesStart(cells: LayoutCell[], numberColumns: Span[]): number {
 export function positionedRows(printed: LayoutLine[], indices: number[]): TableRow[] {
   // Same order and length as `printed`, so `indices` still apply; a line can end up empty.
   const wrapped = joinWrappedCells(printed);
-  const split = wrapped.map((line) => line.cells.flatMap(splitNumberRun));
+  const split = wrapped.map((line) => joinNotes(line.cells.flatMap(splitNumberRun)));
   const columns = valueSpans(split);
   const numberColumns = valueSpans(split, true);
   // Only the label cell just left of the values (or a line's last cell) can hold a value of
