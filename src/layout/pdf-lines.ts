@@ -8,6 +8,7 @@ import type { LayoutCell, LayoutLine } from "../model/layout.js";
 import type { Rulings } from "./grid.js";
 import { latticeTables } from "./pdf-lattice.js";
 import { joinSplitRows } from "./split-rows.js";
+import type { StruckText } from "./struck-text.js";
 
 export interface Fragment {
   text: string;
@@ -26,6 +27,8 @@ export interface PageFragments {
   fragments: Fragment[];
   /** The horizontal and vertical lines the page draws (points, top-left origin). */
   rulings?: Rulings;
+  /** Text printed struck through, left out of `fragments` (struck-text.ts). */
+  struck?: StruckText[];
 }
 
 const CJK_CHAR = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;

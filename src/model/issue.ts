@@ -15,6 +15,7 @@ export const ISSUE_CODES = {
   CELLS_PLACED: "a row printed fewer values than columns; they were placed by position or arithmetic",
   CELL_NOTE: "a cell carried a note beside its number; the leading number is the value",
   CELL_UNPARSED: "a cell's text is not a number; the value is null",
+  TEXT_STRUCK: "text printed struck through (a deletion shown with its tracked changes) was left out",
   UNIT_CONVERTED: "a cell printed a unit other than the column's; the value was converted",
   MIXED_TEMPLATE: "tables of the report follow different template versions",
   TEMPLATE_UNDECIDED: "a table prints nothing that tells its template version; what depends on the version is not guessed",

@@ -3,6 +3,7 @@ import { linesFromFragments, type Fragment, type PageFragments } from "../layout
 import { mayHoldTable } from "../layout/pdf-table-page.js";
 import { vectorRulings, type Matrix, type PdfOps } from "../layout/pdf-rulings.js";
 import { uprightFrame } from "../layout/reading-direction.js";
+import { dropStruckText } from "../layout/struck-text.js";
 import type { Issue } from "../model/issue.js";
 import type { LayoutLine } from "../model/layout.js";
 import { hideFontPrograms, looksMisdecoded } from "./_internal/font-programs.js";
@@ -48,7 +49,9 @@ async function pageFragments(page: PDFPageProxy, ops: PdfOps, rulingsOf: PagesOp
     (list) => vectorRulings(list, ops, frame.matrix),
     () => undefined,
   );
-  return { page: page.pageNumber, width: frame.width, height: frame.height, fragments, ...(rulings ? { rulings } : {}) };
+  // Text struck through (a deletion printed with its tracked changes) is no part of the report.
+  const { fragments: kept, struck } = dropStruckText(fragments, rulings);
+  return { page: page.pageNumber, width: frame.width, height: frame.height, fragments: kept, ...(rulings ? { rulings } : {}), ...(struck.length ? { struck } : {}) };
 }
 
 export interface PagesOptions {
@@ -127,6 +130,11 @@ export async function readPdf(bytes: Uint8Array, ctx: SourceContext): Promise<So
       : await ocrPdfPages(bytes, needOcr, ctx).catch((error: unknown) => Promise.reject(corrupt(error, ctx)));
     ocrLines = ocr.lines;
     issues.push(...ocr.issues);
+  }
+  for (const page of textPages) {
+    for (const { text } of page.struck ?? []) {
+      issues.push({ code: "TEXT_STRUCK", severity: "warning", path: null, message: `page ${page.page}: "${text}" is printed struck through (a deletion shown with its tracked changes) and was left out` });
+    }
   }
   const lines = [...linesFromFragments(textPages), ...ocrLines].sort((a, b) => (a.page ?? 0) - (b.page ?? 0));
   const ocrUsed = needOcr.length > 0 && ctx.ocr.mode !== "never";
