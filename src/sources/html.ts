@@ -1,7 +1,8 @@
 import { parse } from "parse5";
+import type { Issue } from "../model/issue.js";
 import type { LayoutCell, LayoutLine } from "../model/layout.js";
 import type { DecodedText } from "./decode.js";
-import { attr, BLOCK_TAGS, children, descendants, findFirst, isElement, isHidden, isText, type Element, type Node } from "./_internal/dom.js";
+import { attr, BLOCK_TAGS, children, descendants, findFirst, isElement, isHidden, isStruck, isText, type Element, type Node } from "./_internal/dom.js";
 import type { HtmlPicture, SourceResult } from "./types.js";
 
 /** The charset a page declares in its first bytes (<meta charset> or http-equiv Content-Type). */
@@ -70,8 +71,11 @@ function tableRows(table: Element): Element[] {
   return rows;
 }
 
-/** Cell text: fragments from separate blocks (<p>, <br>) join without a space, except between two numbers. */
-function cellText(cell: Element): string {
+/**
+ * Cell text: fragments from separate blocks (<p>, <br>) join without a space, except
+ * between two numbers. Text struck through inside it is left out, and added to `struck`.
+ */
+function cellText(cell: Element, struck?: string[]): string {
   const parts: string[] = [];
   let buf = "";
   const flush = () => {
@@ -81,6 +85,7 @@ function cellText(cell: Element): string {
   };
   const walk = (node: Node) => {
     if (isText(node)) buf += cleanText(node.value);
+    else if (isElement(node) && node !== cell && isStruck(node)) struck?.push(cellText(node));
     else if (isElement(node) && !isHidden(node)) {
       const block = BLOCK_TAGS.has(node.tagName);
       if (block) flush();
@@ -106,6 +111,8 @@ class HtmlLayoutBuilder {
   readonly lines: LayoutLine[] = [];
   /** The <img>s of the report body, where they stand among the lines. */
   readonly pictures: HtmlPicture[] = [];
+  /** Text printed struck through, left out (isStruck). */
+  readonly struck: string[] = [];
   private buffer = "";
   private block = 0;
   private readonly tableIndex: Map<Element, number>;
@@ -142,6 +149,10 @@ class HtmlLayoutBuilder {
       return;
     }
     if (!isElement(node) || isHidden(node)) return;
+    if (isStruck(node)) {
+      this.struck.push(cellText(node));
+      return;
+    }
     if (node.tagName === "img") {
       this.picture(node);
       return;
@@ -174,7 +185,9 @@ class HtmlLayoutBuilder {
           const row = (occupied[r + dr] ??= []);
           for (let dc = 0; dc < colSpan; dc++) row[col + dc] = true;
         }
-        cells.push({ text: cellText(td), origin: { kind: "html", table: index, row: r, col }, col, colSpan, rowSpan });
+        const struck = isStruck(td);
+        if (struck) this.struck.push(cellText(td));
+        cells.push({ text: struck ? "" : cellText(td, this.struck), origin: { kind: "html", table: index, row: r, col }, col, colSpan, rowSpan });
         col += colSpan;
       }
       if (cells.length > 0) this.lines.push({ cells, table: index, isTableRow: true });
@@ -200,17 +213,19 @@ function titleHint(doc: Node): string | undefined {
   return undefined;
 }
 
-export function htmlToLayout(html: string): { lines: LayoutLine[]; title: string | undefined; pictures: HtmlPicture[] } {
+export function htmlToLayout(html: string): { lines: LayoutLine[]; title: string | undefined; pictures: HtmlPicture[]; struck: string[] } {
   const doc = parse(html);
   const body = findFirst(doc, "body");
   const builder = new HtmlLayoutBuilder(doc);
   if (body) builder.walk(mainContent(body));
-  return { lines: builder.lines, title: titleHint(doc), pictures: builder.pictures };
+  return { lines: builder.lines, title: titleHint(doc), pictures: builder.pictures, struck: builder.struck.filter(Boolean) };
 }
 
 export function readHtml({ text, encoding }: DecodedText): SourceResult {
-  const { lines, title, pictures } = htmlToLayout(text);
+  const { lines, title, pictures, struck } = htmlToLayout(text);
+  const issues = struck.map((t): Issue => ({ code: "TEXT_STRUCK", severity: "warning", path: null, message: `"${t}" is printed struck through (a deletion shown with its tracked changes) and was left out` }));
   return {
+    ...(issues.length > 0 ? { issues } : {}),
     layout: { kind: "flow", lines, hints: { title } },
     mediaType: "text/html",
     textSource: "html",

@@ -43,6 +43,16 @@ export function isHidden(el: Element): boolean {
   return style !== undefined && /display\s*:\s*none|visibility\s*:\s*hidden/i.test(style);
 }
 
+/**
+ * Text struck through: deleted, not part of what the page says. Word's HTML keeps a
+ * tracked deletion as <del>; editors strike text with <s>, <strike> or a line-through style.
+ */
+export function isStruck(el: Element): boolean {
+  if (el.tagName === "del" || el.tagName === "s" || el.tagName === "strike") return true;
+  const style = attr(el, "style");
+  return style !== undefined && /text-decoration(?:-line)?\s*:[^;]*line-through/i.test(style);
+}
+
 /** Block-level elements: entering or leaving one ends a line of text. */
 export const BLOCK_TAGS = new Set([
   "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog", "dir", "div", "dl", "dt",
