@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import { createCanvas } from "@napi-rs/canvas";
 import { greyFromRgba, resample, type Raster } from "../../layout/raster/raster.js";
 import { loadPdfjs, type PDFPageProxy } from "./pdfjs.js";
-import { scanPixelsPerInch } from "./scan-resolution.js";
+import { misstatedScanPpi } from "./scan-resolution.js";
 
 /**
  * Renders a page at `dpi` on white. The page's decoded images are then let go: pdf.js
@@ -25,14 +25,14 @@ export async function renderPageGrey(page: PDFPageProxy, dpi: number): Promise<R
 
 async function drawPageGrey(page: PDFPageProxy, dpi: number): Promise<Raster> {
   const viewport = page.getViewport({ scale: dpi / 72 });
-  const scan = await pageScan(page);
-  if (scan) {
-    // At the scan's own resolution, which the page's size may misstate (scan-resolution.ts).
-    const scale = dpi / scanPixelsPerInch(scan, viewport.width / viewport.scale, viewport.height / viewport.scale);
-    return resample(scan, Math.ceil(scan.width * scale), Math.ceil(scan.height * scale));
-  }
   const width = Math.ceil(viewport.width);
   const height = Math.ceil(viewport.height);
+  const scan = await pageScan(page);
+  if (scan) {
+    // At the scan's own resolution where the page's size misstates it (scan-resolution.ts).
+    const ppi = misstatedScanPpi(scan, viewport.width / viewport.scale, viewport.height / viewport.scale);
+    return ppi === null ? resample(scan, width, height) : resample(scan, Math.ceil((scan.width * dpi) / ppi), Math.ceil((scan.height * dpi) / ppi));
+  }
   const canvas = createCanvas(width, height);
   const context = canvas.getContext("2d");
   context.fillStyle = "#ffffff";

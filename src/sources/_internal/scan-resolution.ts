@@ -24,16 +24,17 @@ const DOUBTED_BELOW_DPI = 130;
 
 /**
  * The pixels per inch of a page-filling scan of `image` pixels on a page `pageWidthPt`
- * × `pageHeightPt` points. The page's size is believed unless it makes the scan coarser
- * than anyone scans a report while the image has the shape of an A4 page (within 4 %)
- * and the pixels of a finer scan of one (its short side 1,000 pixels or more, 121 dpi):
- * then the page is taken to be A4, as an image file is (guessDpi). A screenshot, which
- * is at 96 dpi and seldom A4-shaped, keeps its stated size.
+ * × `pageHeightPt` points, when the page's size misstates it; null when the page's size
+ * is to be believed. It is doubted only where it makes the scan coarser than anyone scans
+ * a report while the image has the shape of an A4 page (within 4 %) and the pixels of a
+ * finer scan of one (its short side 1,000 pixels or more, 121 dpi): the page is then
+ * taken to be A4, as an image file is (guessDpi). A screenshot, which is at 96 dpi and
+ * seldom A4-shaped, keeps its stated size.
  */
-export function scanPixelsPerInch(image: { width: number; height: number }, pageWidthPt: number, pageHeightPt: number): number {
+export function misstatedScanPpi(image: { width: number; height: number }, pageWidthPt: number, pageHeightPt: number): number | null {
   const stated = Math.min(image.width / (pageWidthPt / 72), image.height / (pageHeightPt / 72));
   const short = Math.min(image.width, image.height);
   const a4Shaped = Math.abs(Math.max(image.width, image.height) / short / Math.SQRT2 - 1) < 0.04;
-  if (stated >= DOUBTED_BELOW_DPI || short < 1000 || !a4Shaped) return stated;
+  if (stated >= DOUBTED_BELOW_DPI || short < 1000 || !a4Shaped) return null;
   return short / A4_SHORT_INCHES;
 }
