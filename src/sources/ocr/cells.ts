@@ -30,22 +30,26 @@ export interface CleanCell {
 }
 
 /**
- * Cleans a cell crop for reading: marks touching the crop's edge are remnants of the
+ * Cleans a cell crop for reading: long marks touching the crop's edge are remnants of the
  * rulings (a residual skew leaves slivers of them inside the inset), and marks smaller
- * than a dot are scanner noise. Both are whited out; what is left is the writing, in
+ * than a dot are scanner noise. A remnant is thin, or runs (nearly) the crop's length: a
+ * digit of a cell without padding also touches the crop's edge, and in a row as tight as
+ * its type (wkhtmltopdf prints) it is most of the crop's height — it is kept. Both are whited out; what is left is the writing, in
  * pure black on white — on a noisy scan tesseract misreads lone digits in grey (a "2"
  * as 7 at 37 % confidence) and reads them right once binarised (2 at 94 %).
  */
 function cleanMarks(image: Raster, threshold: number, dpi: number): { image: Raster; soft: Raster; marks: Component[]; kept: Component[] } {
   const speck = 3; // single pixels and pairs: dust
   const dot = Math.max(6, Math.round((dpi / 100) ** 2 * 2)); // smaller marks do not decide what kind of text this is
+  const thin = Math.max(3, Math.round(dpi / 60)); // a ruling's width, and more: a digit's stroke is no thinner
   const out: Raster = { ...image, data: image.data.map((v) => (v < threshold ? 0 : 255)) };
   const soft: Raster = { ...image, data: new Uint8Array(image.data) };
   const marks: Component[] = [];
   const kept: Component[] = [];
   for (const m of components(image, threshold, 1)) {
     const touches = m.x0 <= 1 || m.y0 <= 1 || m.x1 >= image.width - 2 || m.y1 >= image.height - 2;
-    const sliver = touches && (m.x1 - m.x0 > image.width * 0.5 || m.y1 - m.y0 > image.height * 0.6);
+    const [w, h] = [m.x1 - m.x0 + 1, m.y1 - m.y0 + 1];
+    const sliver = touches && ((w > image.width * 0.5 && (h <= thin || w >= image.width * 0.9)) || (h > image.height * 0.6 && (w <= thin || h >= image.height * 0.9)));
     if (sliver || m.area <= speck) {
       for (let y = m.y0; y <= m.y1; y++) for (let x = m.x0; x <= m.x1; x++) out.data[y * out.width + x] = soft.data[y * out.width + x] = 255;
     } else {
