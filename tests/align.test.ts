@@ -42,6 +42,20 @@ describe("alignRows", () => {
     expect(alignRows(labels, keys2021, APPLICATION_ROW_CUES).ambiguous.has("otherOther")).toBe(true);
   });
 
+  // pingtan-2022's borderless print scanned at 200 dpi by poppler, one pixel larger: OCR ran
+  // the label lines of 1.本机关不掌握… and 2.没有现成信息 together on the row printing 37 … 37,
+  // and the cue ending last named 2. — the 37s went to the wrong row, silently (every column
+  // identity holds either way).
+  it("takes a label holding two rows' enumerated labels to name neither, and lets order decide", () => {
+    const labels = ["7.属于行政执法案卷", "8属于行政查", "事项", "|四)相关政府信息Ja2.1.本机关不掌握没有现成信息", "藉二各天要另行制作全扒3.补正后申请内", "容仍不明确", "1.信访举报投诉类申请"];
+    const { matches } = alignRows(labels, keys2021, APPLICATION_ROW_CUES);
+    expect(matches.get(3)).toBe("unableNotHeld");
+    expect(matches.get(4)).toBe("unableNeedsCreation");
+    expect(matches.get(5)).toBe("unableUnclear");
+    // One enumerator and a group's before it is one row's label: its own cue, ending last, names it.
+    expect(alignRows(["（四）无法提供1.本机关不掌握相关政府信息"], keys2021, APPLICATION_ROW_CUES).matches.get(0)).toBe("unableNotHeld");
+  });
+
   it("leaves a key that two rows without a label fit equally well unplaced, naming both", () => {
     const labels = ["二、上年结转政府信息公开申请数量", "ET年度办", "理结果", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"];
     const { matches, ambiguous } = alignRows(labels, keys2021, APPLICATION_ROW_CUES);

@@ -45,6 +45,9 @@ export function cueHits<K extends string>(label: string, keys: readonly K[], cue
 
 const SCORE = { named: 2, mentioned: 1, unlabelled: 0.5, fragment: 0.25, contradicted: -1 } as const;
 
+/** A row's enumerator: "1." "2．" "3、" (a group's is "（四）"); "2.1." is two. */
+const ENUMERATOR = /(?<!\d)\d{1,2}[.．、]/g;
+
 /**
  * @param names - the rows' own words: a label without any cue (garbled by OCR) that
  *   clearly resembles one row's words is taken to name that row.
@@ -53,21 +56,29 @@ const SCORE = { named: 2, mentioned: 1, unlabelled: 0.5, fragment: 0.25, contrad
  *   where no row with values fits as well.
  */
 export function alignRows<K extends string>(labels: readonly string[], keys: readonly K[], cues: Record<K, RegExp>, names?: Record<K, string>, fragments?: readonly boolean[]): Alignment<K> {
+  // How many keys each label's cues mention: a label that mentions several (two rows'
+  // labels run together, as OCR of a borderless table can give) names none decisively.
+  const mentions: number[] = [];
   const score = labels.map((label, i) => {
     const found = cueHits(label, keys, cues);
     const hits = found.hits;
-    const best = found.best ?? (names && label.length >= 2 ? closestName(label, names, keys) : undefined);
+    mentions.push(hits.size);
+    // Two rows' labels run together ("2.…1.本机关不掌握…没有现成信息"): the cue that ends
+    // last names neither; each is mentioned, and order decides between them.
+    const merged = hits.size >= 2 && (label.match(ENUMERATOR) ?? []).length >= 2;
+    const best = merged ? undefined : (found.best ?? (names && label.length >= 2 ? closestName(label, names, keys) : undefined));
     const unlabelled = fragments?.[i] ? SCORE.fragment : SCORE.unlabelled;
-    return keys.map((key) => (best === key ? SCORE.named : hits.has(key) ? SCORE.mentioned : best ? SCORE.contradicted : unlabelled));
+    return keys.map((key) => (best === key ? SCORE.named : hits.has(key) ? SCORE.mentioned : best || merged ? SCORE.contradicted : unlabelled));
   });
   const best = bestAlignment(score, keys);
-  // A row no cue names (its label garbled, or lost) is placed by order alone. That is
-  // certain only when every alignment as good as the best puts that row on that key;
-  // otherwise the row is not placed, and the key is left for the caller to flag.
+  // A row no cue names (its label garbled, or lost) is placed by order alone, and a row
+  // whose label mentions several keys by which of them ends last. That is certain only
+  // when every alignment as good as the best puts that row on that key; otherwise the
+  // row is not placed, and the key is left for the caller to flag.
   const ambiguous = new Map<K, number[]>();
   for (const [i, key] of [...best.matches]) {
     const j = keys.indexOf(key);
-    if (score[i]![j] !== SCORE.unlabelled && score[i]![j] !== SCORE.fragment) continue;
+    if (score[i]![j] === SCORE.named && mentions[i]! <= 1) continue;
     const without: number[][] = score.map((row) => [...row]);
     without[i]![j] = 0;
     const other = bestAlignment(without, keys);
