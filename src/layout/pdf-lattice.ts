@@ -11,6 +11,7 @@
  * such grids, are rebuilt from text positions as before.
  */
 import type { LayoutCell, LayoutLine } from "../model/layout.js";
+import { CJK_CHAR } from "./cjk.js";
 import { buildGrids, type Ruling, type Rulings, type TableGrid } from "./grid.js";
 import { markCut, ruledLength, setExtent } from "./split-rows.js";
 import type { Fragment, PageFragments } from "./pdf-lines.js";
@@ -20,8 +21,6 @@ const TOLERANCE = 3.5;
 
 /** Vector tables are numbered by page (20000 + 100·page + n), apart from HTML's and OCR's. */
 export const vectorTableNumber = (page: number, n: number) => 20_000 + 100 * page + n;
-
-const CJK_CHAR = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
 
 const round = (n: number) => Math.round(n * 10) / 10;
 const top = (f: Fragment) => f.baseline - f.size * 0.88;

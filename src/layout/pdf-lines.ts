@@ -5,6 +5,7 @@
  * Coordinates here are points with a top-left origin (y grows downwards).
  */
 import type { LayoutCell, LayoutLine } from "../model/layout.js";
+import { CJK_CHAR } from "./cjk.js";
 import type { Rulings } from "./grid.js";
 import { latticeTables } from "./pdf-lattice.js";
 import { joinSplitRows } from "./split-rows.js";
@@ -30,8 +31,6 @@ export interface PageFragments {
   /** Text printed struck through, left out of `fragments` (struck-text.ts). */
   struck?: StruckText[];
 }
-
-const CJK_CHAR = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
 
 interface DraftLine {
   baseline: number;

@@ -7,6 +7,8 @@
  * table's ruling runs on past the text (and an underline lies under the baseline).
  * Only pages whose drawing operators are listed (those that may hold a table) are seen.
  */
+import type { Issue } from "../model/issue.js";
+import { emWidth } from "./cjk.js";
 import type { Ruling, Rulings } from "./grid.js";
 import type { Fragment } from "./pdf-lines.js";
 
@@ -16,13 +18,8 @@ export interface StruckText {
   baseline: number;
 }
 
-const CJK = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
-/** A character's share of its fragment's width: CJK characters a full em, the rest half. */
-const weight = (ch: string) => (CJK.test(ch) ? 1 : 0.5);
-
 /** Whether `line` strikes through the fragments on one baseline that it crosses, rather than ruling past or under them. */
 function strikes(line: Ruling, crossed: Fragment[]): boolean {
-  if (crossed.length === 0) return false;
   const size = Math.max(...crossed.map((f) => f.size));
   const baseline = crossed[0]!.baseline;
   // Through the characters' bodies: above the baseline by 15–65 % of the size.
@@ -37,13 +34,13 @@ function strikes(line: Ruling, crossed: Fragment[]): boolean {
 /** `fragment` without the characters whose centres lie under `spans`, as the runs left (each with its own extent). */
 function cut(fragment: Fragment, spans: [number, number][]): { kept: Fragment[]; struck: string } {
   const chars = [...fragment.text];
-  const unit = (fragment.x1 - fragment.x0) / chars.reduce((w, ch) => w + weight(ch), 0);
+  const unit = (fragment.x1 - fragment.x0) / chars.reduce((w, ch) => w + emWidth(ch), 0);
   const kept: Fragment[] = [];
   let struck = "";
   let run: Fragment | null = null;
   let x = fragment.x0;
   for (const ch of chars) {
-    const width = weight(ch) * unit;
+    const width = emWidth(ch) * unit;
     const centre = x + width / 2;
     if (spans.some(([a, b]) => centre >= a && centre <= b)) {
       struck += ch;
@@ -83,4 +80,10 @@ export function dropStruckText(fragments: Fragment[], rulings: Rulings | undefin
     return text ? kept : [f];
   });
   return { fragments: out, struck };
+}
+
+/** The issue that says struck text was left out (PDF pages and HTML pages alike). */
+export function struckTextIssue(text: string, page?: number): Issue {
+  const where = page === undefined ? "" : `page ${page}: `;
+  return { code: "TEXT_STRUCK", severity: "warning", path: null, message: `${where}"${text}" is printed struck through (a deletion shown with its tracked changes) and was left out` };
 }

@@ -1,5 +1,5 @@
 import { parse } from "parse5";
-import type { Issue } from "../model/issue.js";
+import { struckTextIssue } from "../layout/struck-text.js";
 import type { LayoutCell, LayoutLine } from "../model/layout.js";
 import type { DecodedText } from "./decode.js";
 import { attr, BLOCK_TAGS, children, descendants, findFirst, isElement, isHidden, isStruck, isText, type Element, type Node } from "./_internal/dom.js";
@@ -223,7 +223,7 @@ export function htmlToLayout(html: string): { lines: LayoutLine[]; title: string
 
 export function readHtml({ text, encoding }: DecodedText): SourceResult {
   const { lines, title, pictures, struck } = htmlToLayout(text);
-  const issues = struck.map((t): Issue => ({ code: "TEXT_STRUCK", severity: "warning", path: null, message: `"${t}" is printed struck through (a deletion shown with its tracked changes) and was left out` }));
+  const issues = struck.map((t) => struckTextIssue(t));
   return {
     ...(issues.length > 0 ? { issues } : {}),
     layout: { kind: "flow", lines, hints: { title } },

@@ -3,7 +3,7 @@ import { linesFromFragments, type Fragment, type PageFragments } from "../layout
 import { mayHoldTable } from "../layout/pdf-table-page.js";
 import { vectorRulings, type Matrix, type PdfOps } from "../layout/pdf-rulings.js";
 import { uprightFrame } from "../layout/reading-direction.js";
-import { dropStruckText } from "../layout/struck-text.js";
+import { dropStruckText, struckTextIssue } from "../layout/struck-text.js";
 import type { Issue } from "../model/issue.js";
 import type { LayoutLine } from "../model/layout.js";
 import { hideFontPrograms, looksMisdecoded } from "./_internal/font-programs.js";
@@ -131,11 +131,7 @@ export async function readPdf(bytes: Uint8Array, ctx: SourceContext): Promise<So
     ocrLines = ocr.lines;
     issues.push(...ocr.issues);
   }
-  for (const page of textPages) {
-    for (const { text } of page.struck ?? []) {
-      issues.push({ code: "TEXT_STRUCK", severity: "warning", path: null, message: `page ${page.page}: "${text}" is printed struck through (a deletion shown with its tracked changes) and was left out` });
-    }
-  }
+  for (const page of textPages) for (const { text } of page.struck ?? []) issues.push(struckTextIssue(text, page.page));
   const lines = [...linesFromFragments(textPages), ...ocrLines].sort((a, b) => (a.page ?? 0) - (b.page ?? 0));
   const ocrUsed = needOcr.length > 0 && ctx.ocr.mode !== "never";
   return {

@@ -32,11 +32,13 @@ export interface CleanCell {
 /**
  * Cleans a cell crop for reading: long marks touching the crop's edge are remnants of the
  * rulings (a residual skew leaves slivers of them inside the inset), and marks smaller
- * than a dot are scanner noise. A remnant is thin, or runs (nearly) the crop's length: a
- * digit of a cell without padding also touches the crop's edge, and in a row as tight as
- * its type (wkhtmltopdf prints) it is most of the crop's height — it is kept. Both are whited out; what is left is the writing, in
+ * than a dot are scanner noise. Both are whited out; what is left is the writing, in
  * pure black on white — on a noisy scan tesseract misreads lone digits in grey (a "2"
  * as 7 at 37 % confidence) and reads them right once binarised (2 at 94 %).
+ *
+ * A remnant is thin, or runs (nearly) the crop's length. A digit of a cell without
+ * padding touches the crop's edge too, and in a row as tight as its type (wkhtmltopdf
+ * prints) it is most of the crop's height: it is neither, and is kept.
  */
 function cleanMarks(image: Raster, threshold: number, dpi: number): { image: Raster; soft: Raster; marks: Component[]; kept: Component[] } {
   const speck = 3; // single pixels and pairs: dust
