@@ -128,11 +128,12 @@ describe("HTML variants", () => {
 
   it("leaves out text struck through — a tracked deletion, <s>, a line-through style — and says so", async () => {
     const struck = active2021
-      .replace(td("40"), `<td><p><del cite="mailto:审核" datetime="2025-01-01T00:00:00">888</del><ins>40</ins></p></td>`)
+      .replace(td("40"), `<td><p><del cite="mailto:审核" datetime="2025-01-01T00:00:00">888</del><ins>40</ins><del style="display:none">66</del></p></td>`)
       .replace(`${td("5")}${td("1")}`, `${td("<s>9</s>5")}<td style="text-decoration: line-through">7</td>`)
       .replace(td("1,200", ' colspan="3"'), td('<span style="text-decoration:underline line-through">1,100</span>1,200', ' colspan="3"'));
     const record = await extractReport({ bytes: Buffer.from(page(`<p>二、主动公开政府信息情况</p>${struck}<p><strike>第三段删除的文字</strike></p>`)), name: "struck.html" });
     expect(record.activeDisclosure).toMatchObject({ normativeDocuments: { issued: 5, repealed: null, inForce: 40 }, licensing: { decisions: 1200 } });
+    // A deletion the page hides (display:none) is not printed at all: left out, and not reported as struck.
     expect(record.issues.filter((i) => i.code === "TEXT_STRUCK").map((i) => i.message.match(/"(.*?)"/)?.[1])).toEqual(["9", "7", "888", "1,100", "第三段删除的文字"]);
   });
 

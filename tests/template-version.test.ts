@@ -73,8 +73,13 @@ describe("template version", () => {
     expect(r.meta.template).toBeNull();
     // Table 二's keys depend on the version: with none decided it stays null, and its issue says so.
     expect(r.activeDisclosure).toBeNull();
-    expect(codes(r).sort()).toEqual(["error activeDisclosure", "error meta.template", "warning applications"]);
+    expect(codes(r).sort()).toEqual(["error activeDisclosure", "error meta.template", "warning applications", "warning applications.otherHandling"]);
     expect(r.applications?.granted).toMatchObject({ naturalPerson: 16, total: 18 });
+    // Table 三 takes the 2021 form's （六） rows, empty and missing; 2019's one row, which the
+    // source may well print, is absent and named, so that its cells are never silently lost.
+    expect(r.applications).not.toHaveProperty("otherHandling");
+    expect(issuesNaming("applications.otherHandling.total", r.issues).map((i) => i.code)).toEqual(["TEMPLATE_UNDECIDED"]);
+    expect(issuesNaming("applications.otherOther.total", r.issues).map((i) => i.code)).toContain("ROW_MISSING");
     expect(r.reviewLitigation).not.toBeNull();
     // The record is valid as it stands: no schema violation, no identity broken by a guess.
     expect(validateRecord(r)).toEqual([]);

@@ -85,8 +85,9 @@ function cellText(cell: Element, struck?: string[]): string {
   };
   const walk = (node: Node) => {
     if (isText(node)) buf += cleanText(node.value);
-    else if (isElement(node) && node !== cell && isStruck(node)) struck?.push(cellText(node));
-    else if (isElement(node) && !isHidden(node)) {
+    else if (!isElement(node) || isHidden(node)) return; // hidden text, struck or not, is no part of the print
+    else if (node !== cell && isStruck(node)) struck?.push(cellText(node));
+    else {
       const block = BLOCK_TAGS.has(node.tagName);
       if (block) flush();
       for (const c of children(node)) walk(c);

@@ -114,6 +114,11 @@ export function parseApplications(printed: TableRow[], out: Collector, shape: Te
   if (best.matches.size < 3) return null;
   if (variant === null) {
     out.issue("TEMPLATE_UNDECIDED", "warning", "applications", `table 三 prints no row of the ${OTHER_HANDLING} group, whose form tells the template version; the group's rows are those of the ${best.version} form and stay empty`);
+    // The other form's rows are not in the record: name each, so that a reader of a cell
+    // the table may well print (2019's one row, 2021's three) is told why it is absent.
+    for (const key of ALL_KEYS.filter((k) => !best.keys.includes(k))) {
+      out.issue("TEMPLATE_UNDECIDED", "warning", `applications.${key}`, `row ${key} is left out: it belongs to the other form of the ${OTHER_HANDLING} group, and the table does not show which form it prints`);
+    }
   }
 
   const byKey = new Map<string, TableRow>();
