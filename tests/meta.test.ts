@@ -24,6 +24,14 @@ describe("readMeta", () => {
     expect(readMeta(page, undefined).yearConflict).toBeUndefined();
   });
 
+  // A page printed narrow (or in a wider font) wraps its title before the last character or two.
+  it("takes a title that a print wrapped onto the next line", () => {
+    const meta = ["首页", "当前位置：首页 > 政务公开 > 政府信息公开年报", "索引号：11530000-2023-00123 发布机构：云溪县生态环境局"];
+    expect(readMeta(lines(...meta, "云溪县生态环境局2023年政府信息公开工作年度报", "告", "来源：云溪县生态环境局办公室"), undefined)).toMatchObject({ title: "云溪县生态环境局2023年政府信息公开工作年度报告", organ: "云溪县生态环境局", year: 2023 });
+    expect(readMeta(lines(...meta, "云溪县生态环境局2023年政府信息公开工作", "年度报告", "来源：云溪县生态环境局办公室"), undefined)).toMatchObject({ title: "云溪县生态环境局2023年政府信息公开工作年度报告", year: 2023 });
+    expect(readMeta(lines("淮安市人民政府2024年政府信息公开工作年度报", "告", "本报告根据《中华人民共和国政府信息公开条例》编制"), undefined)).toMatchObject({ title: "淮安市人民政府2024年政府信息公开工作年度报告" });
+  });
+
   it("takes no sentence that merely mentions a report for the title", () => {
     expect(readMeta(lines("本单位2023年按时报送了各类报表。"), undefined)).toMatchObject({ title: null, year: null });
   });

@@ -63,6 +63,22 @@ describe("rows a page break split, on OCR'd pages", () => {
     }
   });
 
+  // Chromium rules neither edge where a page break falls between two rows of a collapsed
+  // table: both look cut. A cut row prints its values once, on one side of the break.
+  it("keeps apart two whole rows that a break separated, each printing its values", () => {
+    for (const options of [OCR, { tolerance: 1, quietEdges: true }]) {
+      const pages = twoPages({ rest: ["3.补正后申请内容仍不明确", "4", "0", "4"] });
+      joinSplitRows(pages, options);
+      expect(pages[0]!.grid.at(-1)!.cells.map((c) => c.text)).toEqual(["2.没有现成信息需要另行", "3", "0", "3"]);
+      expect(pages[1]!.grid.map((l) => l.cells[0]!.text)).toEqual(["3.补正后申请内容仍不明确", "3.补正后申请内容仍不明确"]);
+    }
+    // One value wrapped across the break ("12（含补正后" / "3件）") is still one row's.
+    const pages = twoPages({ rest: ["制作", "3件）", "", ""] });
+    pages[0]!.grid.at(-1)!.cells[1]!.text = "12（含补正后";
+    joinSplitRows(pages, OCR);
+    expect(pages[0]!.grid.at(-1)!.cells.map((c) => c.text)).toEqual(["2.没有现成信息需要另行制作", "12（含补正后3件）", "0", "3"]);
+  });
+
   it("does not join a next row that prints a cell where the cut row has none", () => {
     const pages = twoPages();
     const extra = gridRow(2, 60, ["制作", "", "", "", "9"]);

@@ -61,6 +61,9 @@ export interface JoinOptions {
   quietEdges: boolean;
 }
 
+/** A cell opening with a number as a value prints it ("12", "12（含…", "-3"), not as a label's enumerator ("2.没有…"). */
+const startsWithNumber = (text: string) => /^[-−－]?[0-9０-９][0-9０-９.,，]*(?:$|\s|[（(])/.test(text.trim());
+
 export function joinSplitRows(pages: PageTables[], options: JoinOptions): void {
   for (let i = 0; i + 1 < pages.length; i++) {
     const a = pages[i]!;
@@ -96,6 +99,10 @@ export function joinSplitRows(pages: PageTables[], options: JoinOptions): void {
     }
     // A cell that spans the rows below (a group's label going on) is not the cut row's.
     if (first.cells.some((d) => d.text !== "" && (d.rowSpan ?? 1) === 1 && !last.cells.some((c) => same(c, d)))) continue;
+    // A break between two whole rows, where Chromium rules neither the one's bottom nor the
+    // other's top: both print values in the same columns. A cut row prints its values once,
+    // on one side of the break (one value may wrap across it: "12（含补正后" / "3件）").
+    if (last.cells.filter((c) => startsWithNumber(c.text) && startsWithNumber(partner(c)?.text ?? "")).length >= 2) continue;
     for (const c of last.cells) {
       const rest = partner(c)?.text;
       if (rest) c.text = c.text && /\d$/.test(c.text) && /^\d/.test(rest) ? `${c.text} ${rest}` : c.text + rest;

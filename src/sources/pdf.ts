@@ -1,4 +1,5 @@
 import { PipelineError } from "../errors.js";
+import { unifyRadicals } from "../layout/cjk.js";
 import { linesFromFragments, type Fragment, type PageFragments } from "../layout/pdf-lines.js";
 import { mayHoldTable } from "../layout/pdf-table-page.js";
 import { vectorRulings, type Matrix, type PdfOps } from "../layout/pdf-rulings.js";
@@ -15,7 +16,8 @@ import type { SourceContext, SourceResult } from "./types.js";
 /** A page's text items as fragments in top-left page coordinates, and the ruling lines it draws. */
 async function pageFragments(page: PDFPageProxy, ops: PdfOps, rulingsOf: PagesOptions["rulings"]): Promise<PageFragments> {
   const viewport = page.getViewport({ scale: 1 });
-  // Raw text as printed: the parsers normalise what they compare, provenance keeps the original.
+  // Raw text as printed: the parsers normalise what they compare, provenance keeps the
+  // original — but for radicals named where ideographs are drawn (unifyRadicals).
   const content = await page.getTextContent({ disableNormalization: true });
   // Whitespace-only items carry junk widths (thousands of points) in WPS PDFs.
   const items = content.items.filter((item): item is TextItem => typeof (item as TextItem).str === "string" && (item as TextItem).str.trim() !== "");
@@ -39,7 +41,7 @@ async function pageFragments(page: PDFPageProxy, ops: PdfOps, rulingsOf: PagesOp
     const y = vb * e + vd * f + vf;
     const size = Math.hypot(tc, td) || Math.hypot(ta, tb) || it.height || 10;
     const scaleX = Math.hypot(ta, tb) / (Math.hypot(a, b) || 1);
-    fragments.push({ text: it.str, x0: x, x1: x + it.width * scaleX, baseline: y, size });
+    fragments.push({ text: unifyRadicals(it.str), x0: x, x1: x + it.width * scaleX, baseline: y, size });
   }
   // The drawing operators, for the rulings of ruled tables (read by their grid: layout/pdf-lattice.ts).
   // Listing them costs about as much as the text again, so only pages that print table numbers pay it.

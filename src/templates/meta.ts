@@ -37,25 +37,35 @@ function titleMatch(text: string): { title: string; organ: string | null; year: 
   return null;
 }
 
+/**
+ * A title that a narrow page wrapped before its last character ("…工作年度报" / "告")
+ * ends on the next line: 报 at the end of the match is completed by a next line opening with 告.
+ */
+function completed(m: NonNullable<ReturnType<typeof titleMatch>>, next: string): NonNullable<ReturnType<typeof titleMatch>> {
+  return m.title.endsWith("报") && next.startsWith("告") ? { ...m, title: `${m.title}告` } : m;
+}
+
 /** The title: the page's own title hint, else the first lines joined until they name the report. */
 function findTitle(lines: LayoutLine[], hint: string | undefined): ReturnType<typeof titleMatch> {
   const fromHint = hint ? titleMatch(arabicYears(compact(hint))) : null;
   if (fromHint) return fromHint;
+  const texts = lines.slice(0, 200).map((line) => arabicYears(compact(lineText(line, ""))));
   let joined = "";
-  for (const line of lines.slice(0, 8)) {
-    if (line.isTableRow) continue;
-    joined += arabicYears(compact(lineText(line, "")));
+  for (let i = 0; i < Math.min(8, texts.length); i++) {
+    if (lines[i]!.isTableRow) continue;
+    joined += texts[i];
     const m = titleMatch(joined);
-    if (m) return m;
+    if (m) return completed(m, texts[i + 1] ?? "");
     if (joined.length > 80) break;
   }
-  // Pages whose title sits lower (after a CMS metadata block): the first short line that reads as a title.
-  for (const line of lines.slice(0, 200)) {
-    const text = arabicYears(compact(lineText(line, "")));
-    if (text.length <= 60) {
-      const m = titleMatch(text);
-      if (m) return m;
-    }
+  // Pages whose title sits lower (after a CMS metadata block): the first short line that
+  // reads as a title, or that does with the short line after it (a title wrapped once).
+  for (let i = 0; i < texts.length; i++) {
+    const text = texts[i]!;
+    if (text.length > 60) continue;
+    const next = texts[i + 1] ?? "";
+    const m = titleMatch(text) ?? (next.length <= 10 ? titleMatch(text + next) : null);
+    if (m) return completed(m, next);
   }
   return null;
 }

@@ -5,7 +5,7 @@
  * numbers in the narrative above never read as table rows.
  */
 import { TABLE_KEYS, TEMPLATES, tableText, type TableKey } from "../definition/index.js";
-import type { LayoutLine } from "../model/layout.js";
+import type { LayoutCell, LayoutLine } from "../model/layout.js";
 import { lineText } from "../model/layout.js";
 import { chapterRanges, type Heading } from "./chapters.js";
 import { compact } from "./_shared/text.js";
@@ -35,12 +35,28 @@ function gridTables(lines: LayoutLine[], headings: Heading[], id: TableKey): Reg
     const headingBetween = previous !== undefined && headings.some((h) => h.line > previous!.at(-1)! && h.line < indices[0]!);
     // A part that starts right after the previous part with the same number of columns
     // continues it even when it names nothing (table 四's row of numbers alone on the next page).
-    const sameGrid = previous !== undefined && indices[0] === previous.at(-1)! + 1 && gridWidth(lines, indices) === gridWidth(lines, previous);
+    const sameGrid = previous !== undefined && indices[0] === previous.at(-1)! + 1 && (gridWidth(lines, indices) === gridWidth(lines, previous) || sameValueColumns(lines[previous.at(-1)!]!, lines[indices[0]!]!));
     const continues = previous !== undefined && region.includes(previous[0]!) && !headingBetween && (sameGrid || cuesOf(id).continuation.test(text));
     if (tableText(id, text) || continues) region.push(...indices);
     previous = indices;
   }
   return region;
+}
+
+/**
+ * Whether two grid rows end in the same columns: their last three cells or more (the
+ * value columns) as wide as each other. A page may rule fewer columns of a table than
+ * the page before (a group's label column whose cell goes on across the break, ruled
+ * on neither page), so column counts differ while the value columns stay.
+ */
+function sameValueColumns(a: LayoutLine, b: LayoutLine): boolean {
+  const n = Math.min(a.cells.length, b.cells.length);
+  if (n < 3) return false;
+  const width = (c: LayoutCell) => (c.gridExtent ? c.gridExtent[1] - c.gridExtent[0] : NaN);
+  return a.cells.slice(-n).every((c, i) => {
+    const [wa, wb] = [width(c), width(b.cells[b.cells.length - n + i]!)];
+    return Math.abs(wa - wb) <= Math.max(1.5, 0.03 * wa);
+  });
 }
 
 /** The number of grid columns a table's rows span. */

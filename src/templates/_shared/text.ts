@@ -1,15 +1,17 @@
 /** Text normalisation shared by the template parsers. */
+import { unifyRadicals } from "../../layout/cjk.js";
 
 /** CJK ideographs and full-width punctuation. */
 export const CJK = /[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’]/;
 
 /**
- * The form labels are compared in: NFKC (full-width digits, letters and brackets to
+ * The form labels are compared in: radicals as the ideographs they stand for (a text
+ * layer pasted into a page keeps ⾏ for 行), NFKC (full-width digits, letters and brackets to
  * ASCII, ．→.), no whitespace at all (labels arrive split over lines and spans),
  * and 、/．/. after an item number unified to ".".
  */
 export function compact(text: string): string {
-  return text
+  return unifyRadicals(text)
     .normalize("NFKC")
     .replace(/[\s\u00a0\u3000]+/g, "")
     .replace(/(^|[^0-9])([0-9])[、,]/g, "$1$2.");
