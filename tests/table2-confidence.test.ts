@@ -74,4 +74,26 @@ describe("table 二 read by OCR", () => {
     expect(out.issues.filter((i) => i.code === "CELLS_AMBIGUOUS")).toEqual([]);
     expect(out.issues.filter((i) => i.code === "CELL_NOTE").map((i) => i.path)).toEqual(["activeDisclosure.normativeDocuments.inForce"]);
   });
+
+  it("joins a sign word the page pass read as a cell of its own to the number after it", () => {
+    // qinghe-2020's page printed without borders in Noto Sans CJK, scanned at 200 dpi:
+    // "减 12" came out as "减" "12", and the row had 4 values for 3 columns.
+    const line = (top: number, cells: [string, number, number][]): LayoutLine => ({
+      cells: cells.map(([text, x0, x1]): LayoutCell => ({ text, x0, x1, confidence: 90, origin: { kind: "pdf", page: 1, box: [x0, top, x1, top + 10] } })),
+      page: 1,
+      top,
+      bottom: top + 10,
+      x0: cells[0]![1],
+    });
+    const lines = [
+      line(100, [["信息内容", 24, 64], ["上一年项目数量，本年增/减", 150, 300], ["处理决定数量", 380, 440]]),
+      line(130, [["行政许可", 25, 65], ["418", 180, 195], ["增 35", 240, 265], ["15207", 395, 420]]),
+      line(160, [["其他对外管理服务事项", 25, 125], ["96", 183, 193], ["减", 240, 250], ["12", 255, 265], ["3361", 397, 418]]),
+    ];
+    const out = new Collector();
+    const result = parseActiveDisclosure(positionedRows(lines, lines.map((_, i) => i)), "上一年项目数量 本年增/减 处理决定数量", out);
+    expect(result?.version).toBe("2019");
+    expect(result && "table" in result ? result.table : null).toMatchObject({ licensing: { previousYear: 418, change: 35, decisions: 15207 }, otherServices: { previousYear: 96, change: -12, decisions: 3361 } });
+    expect(out.issues.filter((i) => i.code === "CELLS_AMBIGUOUS")).toEqual([]);
+  });
 });

@@ -74,5 +74,31 @@ function isNoteOf(note: LayoutCell, number: LayoutCell): boolean {
   return note.x0 - number.x1 <= 2 * em;
 }
 
+/** 增/减 (增加/减少) printed before a number of table 二's 本年增/减 column: its sign. */
+export const SIGN_WORD = /^(增加?|减少?)$/;
+
+/**
+ * A sign word a line holds as a cell of its own ("减" "12": OCR reads the space between
+ * them as a gap between cells) → joined to the bare number after it, within two of its
+ * characters' widths: alone it is no value, and the row would print one too many.
+ */
+export function joinSigns(cells: LayoutCell[]): LayoutCell[] {
+  const out: LayoutCell[] = [];
+  for (const cell of cells) {
+    const prev = out.at(-1);
+    if (prev && isSignOf(prev, cell)) out[out.length - 1] = { ...prev, text: `${prev.text.trim()} ${cell.text.trim()}`, ...(cell.x1 === undefined ? {} : { x1: cell.x1 }) };
+    else out.push(cell);
+  }
+  return out;
+}
+
+function isSignOf(sign: LayoutCell, number: LayoutCell): boolean {
+  const text = sign.text.trim();
+  if (!SIGN_WORD.test(text) || !BARE_NUMBER.test(number.text.trim())) return false;
+  if (sign.x0 === undefined || sign.x1 === undefined || number.x0 === undefined) return false;
+  const em = (sign.x1 - sign.x0) / Math.max(1, weight(text));
+  return number.x0 - sign.x1 <= 2 * em;
+}
+
 /** A cell's printed box on its page [x0, y0, x1, y1] (points from the top left), when it has one. */
 export const boxOf = (cell: LayoutCell) => (cell.origin.kind === "pdf" || cell.origin.kind === "ofd" ? cell.origin.box : undefined);

@@ -13,7 +13,7 @@
 import type { LayoutCell, LayoutLine } from "../../model/layout.js";
 import type { Origin } from "../../model/provenance.js";
 import { isValueReading, readCell, type CellReading } from "./codecs.js";
-import { BARE_NUMBER, boxOf, joinNotes, splitNumberRun, type Span } from "./positioned-cells.js";
+import { BARE_NUMBER, boxOf, joinNotes, joinSigns, SIGN_WORD, splitNumberRun, type Span } from "./positioned-cells.js";
 import { CJK, ENUMERATOR } from "./text.js";
 import { joinWrappedCells, joinWrappedNumbers } from "./wrapped-values.js";
 
@@ -54,7 +54,6 @@ function valueCell(cell: LayoutCell, text = cell.text): ValueCell {
   return v;
 }
 
-const SIGN_WORD = /^(增加?|减少?)$/;
 const UNIT_WORD = /^(亿元|万元|元|件|个|项|条)$/;
 
 /** Whitespace tokens of flowing text → cells: "增" "113" → "增 113", "2997" "万元" → "2997 万元". */
@@ -311,7 +310,7 @@ function lineValuesStart(cells: LayoutCell[], numberColumns: Span[]): number {
 export function positionedRows(printed: LayoutLine[], indices: number[]): TableRow[] {
   // Same order and length as `printed`, so `indices` still apply; a line can end up empty.
   const wrapped = joinWrappedCells(printed);
-  const split = wrapped.map((line) => joinNotes(line.cells.flatMap(splitNumberRun)));
+  const split = wrapped.map((line) => joinNotes(joinSigns(line.cells.flatMap(splitNumberRun))));
   const columns = valueSpans(split);
   const numberColumns = valueSpans(split, true);
   // Only the label cell just left of the values (or a line's last cell) can hold a value of
