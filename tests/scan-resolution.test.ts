@@ -37,7 +37,18 @@ describe("misstatedScanPpi", () => {
     }
   });
 
-  it("keeps the stated 96 dpi of an image not shaped like A4 (a screenshot of a web page)", () => {
+  it("takes one with a Letter page's shape to be Letter (a browser print scanned), and Legal too", () => {
+    // A Chromium print on its default Letter paper, rasterised at 300 dpi and wrapped with no resolution tag.
+    const letter = { width: 2550, height: 3300 };
+    expect(misstatedScanPpi(letter, (letter.width / 96) * 72, (letter.height / 96) * 72)).toBeCloseTo(300, 0);
+    expect(guessDpi(letter)).toBe(300);
+    const legal = { width: 1700, height: 2800 };
+    expect(misstatedScanPpi(legal, (legal.width / 72) * 72, (legal.height / 72) * 72)).toBeCloseTo(200, 0);
+    // Between A4 and Letter (shaped 1.35): neither, so believed.
+    expect(misstatedScanPpi({ width: 1500, height: 2025 }, 1125, 1518.75)).toBeNull();
+  });
+
+  it("keeps the stated 96 dpi of an image not shaped like paper (a screenshot of a web page)", () => {
     expect(misstatedScanPpi({ width: 1920, height: 6000 }, 1440, 4500)).toBeNull();
     expect(misstatedScanPpi({ width: 1920, height: 1080 }, 1440, 810)).toBeNull();
   });

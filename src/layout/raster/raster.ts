@@ -182,3 +182,36 @@ export function rotateQuarter(r: Raster, turns: 0 | 1 | 2 | 3): Raster {
   }
   return out;
 }
+
+/**
+ * Whether a raster is bilevel — black and white only, as a fax-coded (CCITT) or JBIG2
+ * scan is — judged on a sample of its pixels.
+ */
+export function isBilevel(r: Raster): boolean {
+  const step = Math.max(1, Math.floor(r.data.length / 200_000));
+  for (let i = 0; i < r.data.length; i += step) {
+    const v = r.data[i]!;
+    if (v !== 0 && v !== 255) return false;
+  }
+  return true;
+}
+
+/**
+ * Smoothed by a 3×3 binomial kernel (1 2 1 / 2 4 2 / 1 2 1): a bilevel scan's staircase
+ * edges become the grey edges of the anti-aliased type the recogniser was trained on.
+ */
+export function soften(r: Raster): Raster {
+  const { width, height, data } = r;
+  const out = createRaster(width, height);
+  const at = (x: number, y: number) => data[Math.min(height - 1, Math.max(0, y)) * width + Math.min(width - 1, Math.max(0, x))]!;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const sum =
+        at(x - 1, y - 1) + 2 * at(x, y - 1) + at(x + 1, y - 1) +
+        2 * at(x - 1, y) + 4 * at(x, y) + 2 * at(x + 1, y) +
+        at(x - 1, y + 1) + 2 * at(x, y + 1) + at(x + 1, y + 1);
+      out.data[y * width + x] = (sum + 8) >> 4;
+    }
+  }
+  return out;
+}

@@ -13,7 +13,7 @@ import type { LayoutLine } from "../../model/layout.js";
 import { estimateSkew } from "../../layout/raster/deskew.js";
 import { buildGrids, type TableGrid } from "../../layout/grid.js";
 import { components, numberShape } from "../../layout/raster/components.js";
-import { crop, downscale, inkCount, otsuThreshold, rotate, toPgm, type Raster } from "../../layout/raster/raster.js";
+import { crop, downscale, inkCount, isBilevel, otsuThreshold, rotate, soften, toPgm, type Raster } from "../../layout/raster/raster.js";
 import { eraseRulings, findRulings, gridRulings } from "../../layout/raster/rulings.js";
 import { markCut, markOpenTop, ruledLength } from "../../layout/split-rows.js";
 import type { OcrPool } from "../_internal/tesseract.js";
@@ -98,7 +98,9 @@ function checkNumber(word: OcrWord, page: Raster, threshold: number): void {
   if (width > (0.71 * digits + 0.45) * height) word.confidence = Math.min(word.confidence, UNAGREED);
 }
 
-export async function ocrPage(raster: Raster, ctx: OcrPageContext): Promise<OcrPageResult> {
+export async function ocrPage(scanned: Raster, ctx: OcrPageContext): Promise<OcrPageResult> {
+  // A bilevel scan (fax-coded, JBIG2) is read softened: the recogniser misreads its staircase edges.
+  const raster = isBilevel(scanned) ? soften(scanned) : scanned;
   const threshold = otsuThreshold(raster);
   const skew = estimateSkew(raster, threshold);
   // estimateSkew measures the angle of the lines; rotating by its opposite levels them.
