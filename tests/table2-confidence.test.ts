@@ -18,6 +18,15 @@ const row = (texts: [string, number][]): LayoutLine => ({
   cells: texts.map(([text, confidence], col): LayoutCell => ({ text, col, colSpan: 1, rowSpan: 1, confidence, origin: { kind: "pdf", page: 1, box: [col * 100, 0, col * 100 + 90, 20] } })),
 });
 
+/** A positioned line from the page pass: cells [text, x0, x1] on one line at `top`. */
+const line = (top: number, cells: [string, number, number][]): LayoutLine => ({
+  cells: cells.map(([text, x0, x1]): LayoutCell => ({ text, x0, x1, confidence: 90, origin: { kind: "pdf", page: 1, box: [x0, top, x1, top + 10] } })),
+  page: 1,
+  top,
+  bottom: top + 10,
+  x0: cells[0]![1],
+});
+
 describe("table 二 read by OCR", () => {
   it("flags each cell read with low confidence, and only those", () => {
     const lines = [
@@ -55,13 +64,6 @@ describe("table 二 read by OCR", () => {
   it("joins a note the page pass read as a cell of its own to the number it follows", () => {
     // yunxi-2023 printed by wkhtmltopdf without borders, scanned at 200 dpi: the space in
     // "15 （含修订2件）" split it into two cells, and the row had 4 values for 3 columns.
-    const line = (top: number, cells: [string, number, number][]): LayoutLine => ({
-      cells: cells.map(([text, x0, x1]): LayoutCell => ({ text, x0, x1, confidence: 90, origin: { kind: "pdf", page: 1, box: [x0, top, x1, top + 10] } })),
-      page: 1,
-      top,
-      bottom: top + 10,
-      x0: cells[0]![1],
-    });
     const lines = [
       line(448, [["信息内容", 24, 64], ["本年制发件数", 110, 170], ["本年废止件数", 180, 240], ["现行有效件数", 215, 274]]),
       line(478, [["规章", 25, 42], ["0", 121, 125], ["0", 182, 188], ["0", 253, 258]]),
@@ -78,13 +80,6 @@ describe("table 二 read by OCR", () => {
   it("joins a sign word the page pass read as a cell of its own to the number after it", () => {
     // qinghe-2020's page printed without borders in Noto Sans CJK, scanned at 200 dpi:
     // "减 12" came out as "减" "12", and the row had 4 values for 3 columns.
-    const line = (top: number, cells: [string, number, number][]): LayoutLine => ({
-      cells: cells.map(([text, x0, x1]): LayoutCell => ({ text, x0, x1, confidence: 90, origin: { kind: "pdf", page: 1, box: [x0, top, x1, top + 10] } })),
-      page: 1,
-      top,
-      bottom: top + 10,
-      x0: cells[0]![1],
-    });
     const lines = [
       line(100, [["信息内容", 24, 64], ["上一年项目数量，本年增/减", 150, 300], ["处理决定数量", 380, 440]]),
       line(130, [["行政许可", 25, 65], ["418", 180, 195], ["增 35", 240, 265], ["15207", 395, 420]]),
