@@ -203,15 +203,21 @@ export function isBilevel(r: Raster): boolean {
 export function soften(r: Raster): Raster {
   const { width, height, data } = r;
   const out = createRaster(width, height);
-  const at = (x: number, y: number) => data[Math.min(height - 1, Math.max(0, y)) * width + Math.min(width - 1, Math.max(0, x))]!;
+  // Separable: 1 2 1 across each row (edges repeated), then 1 2 1 down the columns; integer sums, one rounding.
+  const across = new Uint16Array(width * height);
   for (let y = 0; y < height; y++) {
+    const row = y * width;
     for (let x = 0; x < width; x++) {
-      const sum =
-        at(x - 1, y - 1) + 2 * at(x, y - 1) + at(x + 1, y - 1) +
-        2 * at(x - 1, y) + 4 * at(x, y) + 2 * at(x + 1, y) +
-        at(x - 1, y + 1) + 2 * at(x, y + 1) + at(x + 1, y + 1);
-      out.data[y * width + x] = (sum + 8) >> 4;
+      const left = data[row + (x > 0 ? x - 1 : x)]!;
+      const right = data[row + (x + 1 < width ? x + 1 : x)]!;
+      across[row + x] = left + 2 * data[row + x]! + right;
     }
+  }
+  for (let y = 0; y < height; y++) {
+    const up = (y > 0 ? y - 1 : y) * width;
+    const row = y * width;
+    const down = (y + 1 < height ? y + 1 : y) * width;
+    for (let x = 0; x < width; x++) out.data[row + x] = (across[up + x]! + 2 * across[row + x]! + across[down + x]! + 8) >> 4;
   }
   return out;
 }
