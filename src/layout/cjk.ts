@@ -14,7 +14,8 @@ export const emWidth = (ch: string) => (CJK_CHAR.test(ch) ? 1 : 0.5);
  */
 const SUPPLEMENT_RADICALS = "⺂⺃⺅⺉⺋⺎⺏⺐⺒⺓⺔⺕⺖⺘⺙⺛⺞⺟⺠⺡⺣⺤⺦⺨⺫⺭⺯⺰⺱⺲⺳⺹⺺⺾⻁⻂⻃⻅⻆⻈⻉⻋⻌⻐⻑⻒⻓⻔⻖⻘⻙⻚⻛⻜⻝⻟⻠⻢⻣⻤⻥⻦⻧⻨⻩⻪⻫⻬⻮⻯⻰⻱⻲⻳⻄⺁⺇⺊⺜⺩";
 const SUPPLEMENT_IDEOGRAPHS = "乛乚亻刂㔾兀尣尢巳幺彑彐忄扌攵旡歺母民氵灬爫丬犭罒礻糹纟罓罒㓁耂肀艹虎衤覀见角讠贝车辶钅長镸长门阝青韦页风飞食飠饣马骨鬼鱼鸟卤麦黄黾斉齐齿竜龙龜亀龟西厂几卜日王";
-const RADICAL_IDEOGRAPH = new Map([...SUPPLEMENT_RADICALS].map((radical, i) => [radical, [...SUPPLEMENT_IDEOGRAPHS][i]!]));
+const IDEOGRAPHS = [...SUPPLEMENT_IDEOGRAPHS];
+const RADICAL_IDEOGRAPH = new Map([...SUPPLEMENT_RADICALS].map((radical, i) => [radical, IDEOGRAPHS[i]!]));
 // Kangxi radicals (U+2F00–U+2FD5) and compatibility ideographs decompose (NFKC), but ⼾: SC fonts draw it as 户, not 戶.
 RADICAL_IDEOGRAPH.set("⼾", "户");
 

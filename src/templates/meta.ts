@@ -49,21 +49,24 @@ function completed(m: NonNullable<ReturnType<typeof titleMatch>>, next: string):
 function findTitle(lines: LayoutLine[], hint: string | undefined): ReturnType<typeof titleMatch> {
   const fromHint = hint ? titleMatch(arabicYears(compact(hint))) : null;
   if (fromHint) return fromHint;
-  const texts = lines.slice(0, 200).map((line) => arabicYears(compact(lineText(line, ""))));
+  // Each line's compare form, made when first asked for: most titles stand in the first lines.
+  const n = Math.min(200, lines.length);
+  const texts: string[] = [];
+  const textOf = (i: number) => (i < n ? (texts[i] ??= arabicYears(compact(lineText(lines[i]!, "")))) : "");
   let joined = "";
-  for (let i = 0; i < Math.min(8, texts.length); i++) {
+  for (let i = 0; i < Math.min(8, n); i++) {
     if (lines[i]!.isTableRow) continue;
-    joined += texts[i];
+    joined += textOf(i);
     const m = titleMatch(joined);
-    if (m) return completed(m, texts[i + 1] ?? "");
+    if (m) return completed(m, textOf(i + 1));
     if (joined.length > 80) break;
   }
   // Pages whose title sits lower (after a CMS metadata block): the first short line that
   // reads as a title, or that does with the short line after it (a title wrapped once).
-  for (let i = 0; i < texts.length; i++) {
-    const text = texts[i]!;
+  for (let i = 0; i < n; i++) {
+    const text = textOf(i);
     if (text.length > 60) continue;
-    const next = texts[i + 1] ?? "";
+    const next = textOf(i + 1);
     const m = titleMatch(text) ?? (next.length <= 10 ? titleMatch(text + next) : null);
     if (m) return completed(m, next);
   }

@@ -45,8 +45,11 @@ export function cueHits<K extends string>(label: string, keys: readonly K[], cue
 
 const SCORE = { named: 2, mentioned: 1, unlabelled: 0.5, fragment: 0.25, contradicted: -1 } as const;
 
-/** A row's enumerator: "1." "2．" "3、" (a group's is "（四）"); "2.1." is two. */
-const ENUMERATOR = /(?<!\d)\d{1,2}[.．、]/g;
+/**
+ * Each row enumerator anywhere in a label: "1." "2．" "3、" (a group's is "（四）"); "2.1." is
+ * two. Not text.ts's ENUMERATOR, which asks whether a label opens with one of any kind.
+ */
+const ITEM_NUMBERS = /(?<!\d)\d{1,2}[.．、]/g;
 
 /**
  * @param names - the rows' own words: a label without any cue (garbled by OCR) that
@@ -65,7 +68,7 @@ export function alignRows<K extends string>(labels: readonly string[], keys: rea
     mentions.push(hits.size);
     // Two rows' labels run together ("2.…1.本机关不掌握…没有现成信息"): the cue that ends
     // last names neither; each is mentioned, and order decides between them.
-    const merged = hits.size >= 2 && (label.match(ENUMERATOR) ?? []).length >= 2;
+    const merged = hits.size >= 2 && (label.match(ITEM_NUMBERS) ?? []).length >= 2;
     const best = merged ? undefined : (found.best ?? (names && label.length >= 2 ? closestName(label, names, keys) : undefined));
     const unlabelled = fragments?.[i] ? SCORE.fragment : SCORE.unlabelled;
     return keys.map((key) => (best === key ? SCORE.named : hits.has(key) ? SCORE.mentioned : best || merged ? SCORE.contradicted : unlabelled));
