@@ -10,10 +10,11 @@
  *   npm run eval:renderings -- --only 'pingtan-2023'   renderings whose id matches
  *   npm run eval:renderings -- --rasterisers mupdf,ghostscript   the same scans, rasterised by
  *                                                 these instead (pdfjs, poppler, mupdf, ghostscript)
+ *   npm run eval:renderings -- --printers chromium,wkhtmltopdf   the prints by wkhtmltopdf as well
  *   … --dir DIR (where the eval directory is laid out; default: in the cache), --json, --out DIR (records)
  *
- * Needs chromium (prints), pdftoppm (poppler scans) and img2pdf on the PATH; mutool (mupdf)
- * and gs (ghostscript) only when those rasterisers are asked for.
+ * Needs chromium (prints), pdftoppm (poppler scans) and img2pdf on the PATH; mutool (mupdf),
+ * gs (ghostscript) and wkhtmltopdf only when asked for.
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -21,7 +22,7 @@ import { evaluateDir } from "../src/cli/commands/eval.js";
 import { formatKinds } from "../src/eval/kinds.js";
 import { formatSummary } from "../src/eval/score.js";
 import { closeSharedOcrPool } from "../src/sources/_internal/tesseract.js";
-import { renderingsCache } from "./fixtures/prints.js";
+import { PRINTERS, renderingsCache, type Printer } from "./fixtures/prints.js";
 import { materialize, renderings } from "./fixtures/renderings.js";
 import { RASTERISERS, type Rasteriser } from "./fixtures/scan.js";
 
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     scans: { type: "string" },
     only: { type: "string" },
     rasterisers: { type: "string" },
+    printers: { type: "string" },
     dir: { type: "string" },
     out: { type: "string" },
     json: { type: "boolean", default: false },
@@ -42,19 +44,24 @@ if (scans !== "none" && scans !== "default" && scans !== "all") {
   process.stderr.write("eval-renderings: --scans is none, default or all\n");
   process.exit(2);
 }
-const isRasteriser = (r: string): r is Rasteriser => (RASTERISERS as readonly string[]).includes(r);
-const asked = values.rasterisers?.split(",").map((r) => r.trim());
-const unknown = asked?.filter((r) => !isRasteriser(r)) ?? [];
-if (unknown.length) {
-  process.stderr.write(`eval-renderings: --rasterisers is a comma-separated list of ${RASTERISERS.join(", ")} (not ${unknown.map((r) => JSON.stringify(r)).join(", ")})\n`);
-  process.exit(2);
+/** A comma-separated option's values, each one of `known`; exits with a usage line otherwise. */
+function listOption<T extends string>(name: string, value: string | undefined, known: readonly T[]): T[] | undefined {
+  const asked = value?.split(",").map((r) => r.trim());
+  const unknown = asked?.filter((r) => !(known as readonly string[]).includes(r)) ?? [];
+  if (unknown.length) {
+    process.stderr.write(`eval-renderings: --${name} is a comma-separated list of ${known.join(", ")} (not ${unknown.map((r) => JSON.stringify(r)).join(", ")})\n`);
+    process.exit(2);
+  }
+  return asked as T[] | undefined;
 }
-const rasterisers = asked?.filter(isRasteriser);
+const rasterisers = listOption<Rasteriser>("rasterisers", values.rasterisers, RASTERISERS);
+const printers = listOption<Printer>("printers", values.printers, PRINTERS);
 const list = renderings({
   scans,
   styles: values.styles,
   ...(values.only ? { only: new RegExp(values.only) } : {}),
   ...(rasterisers ? { rasterisers } : {}),
+  ...(printers ? { printers } : {}),
 });
 const dir = values.dir ?? join(renderingsCache(), "eval");
 const started = performance.now();

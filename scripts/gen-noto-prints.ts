@@ -17,6 +17,8 @@ import { fileURLToPath } from "node:url";
 import { PRINT_VARIANTS, sources } from "./fixtures/renderings.js";
 import { printHtml, withStylesheet } from "./fixtures/prints.js";
 
+// With the machine's fonts, Noto among them (prints are otherwise made with a pinned set: fixtures/prints.ts).
+process.env.NIANBAO_PRINT_FONTS = "machine";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const NOTO = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
 if (!existsSync(NOTO)) {

@@ -23,11 +23,14 @@ import { loadPdfjs, withPdfDocument } from "../src/sources/_internal/pdfjs.js";
 import { readPages, readPdf } from "../src/sources/pdf.js";
 import { mayHoldTable } from "../src/layout/pdf-table-page.js";
 import { createLogger } from "../src/log.js";
-import { chromiumVersion, printHtml, withStylesheet } from "../scripts/fixtures/prints.js";
+import { chromiumVersion, printFontsMissing, printHtml, withStylesheet } from "../scripts/fixtures/prints.js";
 import { CORPUS, FIXTURES, HAS_CORPUS, itCorpus } from "./helpers.js";
 
-const HAS_CHROMIUM = (await chromiumVersion()) !== null;
-const NO_CHROMIUM = "skipped: needs headless Chromium (Debian's chromium, as .ci/run installs; NIANBAO_CHROMIUM=path to override)";
+const NO_FONT = printFontsMissing();
+const HAS_CHROMIUM = (await chromiumVersion()) !== null && !NO_FONT;
+const NO_CHROMIUM = NO_FONT
+  ? `skipped: prints are made with a font this machine lacks: ${NO_FONT}`
+  : "skipped: needs headless Chromium (Debian's chromium, as .ci/run installs; NIANBAO_CHROMIUM=path to override)";
 
 /** An HTML file printed to PDF with its own styles by headless Chromium (scripts/fixtures/prints.ts, cached), `style` added to its <head> first. */
 function print(html: string, style = ""): Promise<string> {

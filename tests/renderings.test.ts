@@ -19,14 +19,19 @@ import { scorePair, type PairScore } from "../src/eval/score.js";
 import { createRaster, toPgm } from "../src/layout/raster/raster.js";
 import { extractReport } from "../src/pipeline.js";
 import { closeSharedOcrPool } from "../src/sources/_internal/tesseract.js";
-import { borderlessCopy, printHtml, renderingsCache, withStylesheet, type PrintStyle } from "../scripts/fixtures/prints.js";
+import { borderlessCopy, printFontsMissing, printHtml, renderingsCache, withStylesheet, type PrintStyle } from "../scripts/fixtures/prints.js";
 import { renderings, type Rendering } from "../scripts/fixtures/renderings.js";
 import { parsePgm, scanPdfCached } from "../scripts/fixtures/scan.js";
 import { CORPUS, FIXTURES, HAS_CORPUS, NO_CORPUS } from "./helpers.js";
 
 const has = (tool: string) => spawnSync("sh", ["-c", `command -v ${tool}`]).status === 0;
 const MISSING = ["chromium", "pdftoppm", "img2pdf"].filter((t) => !has(t));
-const NO_TOOLS = MISSING.length ? `skipped: needs ${MISSING.join(", ")} on the PATH (apt-get install chromium poppler-utils img2pdf, as .ci/run does)` : "";
+const NO_FONT = printFontsMissing();
+const NO_TOOLS = MISSING.length
+  ? `skipped: needs ${MISSING.join(", ")} on the PATH (apt-get install chromium poppler-utils img2pdf, as .ci/run does)`
+  : NO_FONT
+    ? `skipped: prints are made with a font this machine lacks: ${NO_FONT}`
+    : "";
 
 /** it() for a test that prints or scans: skipped, saying why, without the tools (or the corpus). */
 function itRenders(name: string, corpus: boolean, fn: () => Promise<void>, timeout: number): void {
