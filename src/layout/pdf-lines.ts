@@ -55,6 +55,17 @@ function groupLines(fragments: Fragment[]): DraftLine[] {
 }
 
 /**
+ * A table's label columns can stand closer together than a cell gap: a group label that
+ * fills a narrow column ("不予公", "（三）") a few points left of the row's own label
+ * ("8.属于行政查询", "案卷"). Where two items are visibly apart (not touching), an item that
+ * opens with a row's enumerator after other text, or any item after a group's enumerator
+ * standing alone, starts a cell of its own: joined, one row would carry two rows' labels.
+ */
+const OPENS_LABEL = /^\s*(\d{1,2}\s*[.．、]|[(（][一二三四五六七八九十]{1,3}[)）])\s*(\p{Script=Han}|$)/u;
+const GROUP_ENUMERATOR = /^\s*[(（][一二三四五六七八九十]{1,3}[)）]\s*$/;
+const startsCell = (text: string, next: string) => (OPENS_LABEL.test(next) && !/第\s*$/.test(text)) || GROUP_ENUMERATOR.test(text);
+
+/**
  * Splits a line into cells where the horizontal gap exceeds ~0.9 em: table cells are
  * far apart, while the words of a cell ("增 113", "2997 万元") sit a space apart.
  */
@@ -76,7 +87,7 @@ function cellsOf(line: DraftLine, page: number): LayoutCell[] {
     const top = f.baseline - f.size * 0.88;
     const bottom = f.baseline + f.size * 0.12;
     const gap = cur ? f.x0 - cur.x1 : Infinity;
-    if (cur && gap <= 0.9 * Math.max(f.size, cur.size)) {
+    if (cur && gap <= 0.9 * Math.max(f.size, cur.size) && !(gap > 0.2 * f.size && startsCell(cur.text, f.text))) {
       const joinCjk = CJK_CHAR.test(cur.text.at(-1) ?? "") && CJK_CHAR.test(f.text[0] ?? "");
       cur.text += gap > 0.2 * f.size && !joinCjk ? ` ${f.text}` : f.text;
       cur.x1 = Math.max(cur.x1, f.x1);

@@ -225,3 +225,21 @@ export function vectorRulings(list: OperatorList, ops: PdfOps, base: Matrix, opt
   const tolerance = 1;
   return { horizontal: joinCollinear(out.horizontal, tolerance), vertical: joinCollinear(out.vertical, tolerance) };
 }
+
+/**
+ * The rulings as the page shows them: clipped to the page (width × height, the space of
+ * `vectorRulings`), and those wholly off it dropped. A print engine that breaks a table
+ * across pages can draw a cut row's whole border (wkhtmltopdf does), its lower edge below
+ * the page's foot and the rest of the row's frame above the next page's head, where no
+ * reader sees it: an edge off the page is an edge the page leaves open, as Chromium
+ * leaves it (split-rows.ts).
+ */
+export function clipToPage(rulings: Rulings, width: number, height: number): Rulings {
+  const clip = (lines: Ruling[], along: number, across: number): Ruling[] =>
+    lines.flatMap((l) => {
+      const from = Math.max(l.from, 0);
+      const to = Math.min(l.to, along);
+      return l.at < 0 || l.at > across || to <= from ? [] : [{ ...l, from, to }];
+    });
+  return { horizontal: clip(rulings.horizontal, width, height), vertical: clip(rulings.vertical, height, width) };
+}

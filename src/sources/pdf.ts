@@ -1,8 +1,9 @@
 import { PipelineError } from "../errors.js";
 import { unifyRadicals } from "../layout/cjk.js";
 import { linesFromFragments, type Fragment, type PageFragments } from "../layout/pdf-lines.js";
+import { dropOverprints } from "../layout/overprint.js";
 import { mayHoldTable } from "../layout/pdf-table-page.js";
-import { vectorRulings, type Matrix, type PdfOps } from "../layout/pdf-rulings.js";
+import { clipToPage, vectorRulings, type Matrix, type PdfOps } from "../layout/pdf-rulings.js";
 import { uprightFrame } from "../layout/reading-direction.js";
 import { dropStruckText, struckTextIssue } from "../layout/struck-text.js";
 import type { Issue } from "../model/issue.js";
@@ -30,7 +31,7 @@ async function pageFragments(page: PDFPageProxy, ops: PdfOps, rulingsOf: PagesOp
     items.map((it) => ({ dx: view[0] * it.transform[0]! + view[2] * it.transform[1]!, dy: view[1] * it.transform[0]! + view[3] * it.transform[1]!, chars: it.str.length })),
   );
   const [va, vb, vc, vd, ve, vf] = frame.matrix;
-  const fragments: Fragment[] = [];
+  const drawn: Fragment[] = [];
   for (const it of items) {
     const [a, b, c, d, e, f] = it.transform as [number, number, number, number, number, number];
     const ta = va * a + vc * b;
@@ -41,14 +42,16 @@ async function pageFragments(page: PDFPageProxy, ops: PdfOps, rulingsOf: PagesOp
     const y = vb * e + vd * f + vf;
     const size = Math.hypot(tc, td) || Math.hypot(ta, tb) || it.height || 10;
     const scaleX = Math.hypot(ta, tb) / (Math.hypot(a, b) || 1);
-    fragments.push({ text: unifyRadicals(it.str), x0: x, x1: x + it.width * scaleX, baseline: y, size });
+    drawn.push({ text: unifyRadicals(it.str), x0: x, x1: x + it.width * scaleX, baseline: y, size });
   }
+  // A word painted twice a fraction of a point apart (a synthesised bold) is read once.
+  const fragments = dropOverprints(drawn);
   // The drawing operators, for the rulings of ruled tables (read by their grid: layout/pdf-lattice.ts).
   // Listing them costs about as much as the text again, so only pages that print table numbers pay it.
   if (rulingsOf === "tables" && !mayHoldTable(fragments)) return { page: page.pageNumber, width: frame.width, height: frame.height, fragments };
   // The rulings only add to the text: drawing operators pdf.js cannot list leave the page read by text positions.
   const rulings = await page.getOperatorList().then(
-    (list) => vectorRulings(list, ops, frame.matrix),
+    (list) => clipToPage(vectorRulings(list, ops, frame.matrix), frame.width, frame.height),
     () => undefined,
   );
   // Text struck through (a deletion printed with its tracked changes) is no part of the report.

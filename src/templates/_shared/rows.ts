@@ -168,16 +168,17 @@ class TableRowsOf {
   private awaiting: TableRow[] = [];
   private unlabelled: TableRow[] = [];
 
-  add(label: string, values: ValueCell[], index: number, rows: TableRow[]): void {
+  add(label: string, values: ValueCell[], index: number | number[], rows: TableRow[]): void {
     const blank = allBlank(values);
+    const own = Array.isArray(index) ? index : [index];
     if (values.length === 0 || (blank && label === "")) {
-      if (label) this.labelOnly.push({ label, line: index });
+      if (label) this.labelOnly.push({ label, line: own[0]! });
       return;
     }
     const lent = label === "" ? this.labelOnly.shift() : undefined;
     if (label !== "") this.labelOnly = [];
     if (label !== "" && (!blank || this.unlabelled.length > 0)) this.settle(rows);
-    const row = { label: lent?.label ?? label, values, lines: lent ? [lent.line, index] : [index] };
+    const row = { label: lent?.label ?? label, values, lines: lent ? [lent.line, ...own] : own };
     rows.push(row);
     if (label !== "" && blank) this.awaiting.push(row);
     else if (label === "" && !lent && this.awaiting.length > 0) this.unlabelled.push(row);
@@ -200,10 +201,26 @@ export function flowRows(lines: LayoutLine[], indices: number[]): TableRow[] {
   const rows: TableRow[] = [];
   const text = new TextRows();
   const table = new TableRowsOf();
-  lines.forEach((line, n) => {
-    const { label, values } = splitLine(line);
-    (line.isTableRow ? table : text).add(label, values, indices[n]!, rows);
-  });
+  const split = lines.map(splitLine);
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n]!;
+    const { label, values } = split[n]!;
+    if (!line.isTableRow) {
+      text.add(label, values, indices[n]!, rows);
+      continue;
+    }
+    // Values with no label whose cells all reach down into the next row, which prints a label
+    // alone: that label is theirs (a print engine set the label cell lower than its values,
+    // with a ruling across the label column between). Grid and HTML rowspans alike.
+    const next = split[n + 1];
+    const spansDown = !allBlank(values) && line.cells.slice(line.cells.length - values.length).every((c) => c.text.trim() === "" || (c.rowSpan ?? 1) >= 2);
+    if (label === "" && spansDown && next && lines[n + 1]!.isTableRow && next.label !== "" && next.values.every((v) => v.text.trim() === "")) {
+      table.add(next.label, values, [indices[n]!, indices[n + 1]!], rows);
+      n++;
+      continue;
+    }
+    table.add(label, values, indices[n]!, rows);
+  }
   table.settle(rows);
   return rows;
 }
@@ -307,6 +324,50 @@ function lineValuesStart(cells: LayoutCell[], numberColumns: Span[]): number {
   return cells.length;
 }
 
+interface ValuesLine {
+  line: LayoutLine;
+  index: number;
+  values: LayoutCell[];
+  labels: unknown[];
+  /** Lines whose values were merged into this one's (their provenance). */
+  joined?: number[];
+}
+
+/**
+ * A line of values with no label of its own, next to a row that prints none in those
+ * columns ("69 665" just above "行政规范性文件 3" in a borderless print that sets some of a
+ * row's cells a line higher than the rest): its values are that row's. Made only when it
+ * is the one reading — the line is on the page next to the row (within 1.5 lines), each of
+ * its values stands clear of all of the row's, the row on its other side is either not
+ * that near or already prints in one of those columns, and no other line of values without
+ * a label is near either. Otherwise the line stays a row with no label, which the table
+ * parsers flag. Returns the lines merged away.
+ */
+function joinUnlabelledValues<D extends ValuesLine>(drafts: D[]): Set<D> {
+  const merged = new Set<D>();
+  // Values that touch or nearly touch count as one column's: a number's digits a cell wraps.
+  const overlap = (a: LayoutCell, b: LayoutCell) => Math.min(a.x1 ?? 0, b.x1 ?? 0) + 3 > Math.max(a.x0 ?? 0, b.x0 ?? 0);
+  const near = (a: LayoutLine, b: LayoutLine) => {
+    const height = Math.max((a.bottom ?? 0) - (a.top ?? 0), (b.bottom ?? 0) - (b.top ?? 0)) || 10;
+    return a.page === b.page && Math.max((a.top ?? 0) - (b.bottom ?? 0), (b.top ?? 0) - (a.bottom ?? 0), 0) <= 1.5 * height;
+  };
+  const unlabelled = drafts.filter((d) => d.labels.length === 0);
+  drafts.forEach((d, k) => {
+    if (d.labels.length > 0 || d.values.some((v) => v.x0 === undefined)) return;
+    const fits = [drafts[k - 1], drafts[k + 1]].filter(
+      (c): c is D => c !== undefined && !merged.has(c) && near(c.line, d.line) && !c.values.some((v) => d.values.some((w) => overlap(v, w))),
+    );
+    const host = fits[0];
+    if (fits.length !== 1 || !host || host.labels.length === 0) return;
+    // A second such line near either (the digits of "12" a narrow cell wrapped, "1" above the row and "2" below): no one reading.
+    if (unlabelled.some((o) => o !== d && (near(o.line, host.line) || near(o.line, d.line)))) return;
+    host.values = [...host.values, ...d.values].sort((a, b) => (a.x0 ?? 0) - (b.x0 ?? 0));
+    host.joined = [...(host.joined ?? []), d.index];
+    merged.add(d);
+  });
+  return merged;
+}
+
 export function positionedRows(printed: LayoutLine[], indices: number[]): TableRow[] {
   // Same order and length as `printed`, so `indices` still apply; a line can end up empty.
   const wrapped = joinWrappedCells(printed);
@@ -328,6 +389,7 @@ export function positionedRows(printed: LayoutLine[], indices: number[]): TableR
     index: number;
     values: LayoutCell[];
     labels: { cell: LayoutCell; page: number; top: number; bottom: number; index: number }[];
+    joined?: number[];
   }
   const drafts: Draft[] = [];
   const labelOnly: { cell: LayoutCell; line: LayoutLine; at: number; index: number }[] = [];
@@ -464,15 +526,16 @@ export function positionedRows(printed: LayoutLine[], indices: number[]): TableR
     joinTo(last, item);
     left.delete(item);
   }
+  const merged = joinUnlabelledValues(drafts);
   const leftovers = new Map<number, string[]>();
   for (const item of labelOnly) if (left.has(item)) leftovers.set(item.index, [...(leftovers.get(item.index) ?? []), item.cell.text]);
-  const rows = drafts.map((d): TableRow => {
+  const rows = drafts.filter((d) => !merged.has(d)).map((d): TableRow => {
     // Columns left to right (group labels first), lines top to bottom within a column.
     const labels = [...d.labels].sort((a, b) => Math.round((a.cell.x0 ?? 0) / 4) - Math.round((b.cell.x0 ?? 0) / 4) || a.page - b.page || a.top - b.top);
     return {
       label: labels.map((l) => l.cell.text).join(""),
       values: d.values.map((c) => valueCell(c)),
-      lines: [...new Set([...labels.map((l) => l.index), d.index])].sort((a, b) => a - b),
+      lines: [...new Set([...labels.map((l) => l.index), d.index, ...(d.joined ?? [])])].sort((a, b) => a - b),
     };
   });
   // A row whose every cell is blank prints its label alone; it takes its place in line order.
