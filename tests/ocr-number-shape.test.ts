@@ -41,4 +41,35 @@ describe("number-shaped ink", () => {
     ]);
     expect(shapeOf(stacked)).toBeNull();
   });
+
+  // minghu-2021's print scanned at 200 dpi by Ghostscript (no anti-aliasing): the 0 of 3870
+  // broke at its thin top and bottom strokes into halves that meet in one column; counted as
+  // two digits, the digit reader was asked for five and made 13870 of it.
+  it("a 0 broken into halves that share a column is one digit", () => {
+    const zero = ink(60, 50, [
+      // The left half: its stroke, and a nib that reaches column 17 halfway down.
+      [10, 12, 14, 40],
+      [14, 25, 18, 26],
+      // The right half: top, right side and bottom, from column 17 on.
+      [17, 10, 33, 12],
+      [30, 10, 33, 42],
+      [17, 40, 33, 42],
+    ]);
+    expect(components(zero, 128)).toHaveLength(2);
+    expect(shapeOf(zero)).toMatchObject({ digits: 1 });
+  });
+
+  it("two digits side by side that meet in one column are still two", () => {
+    const pair = ink(60, 50, [
+      // A 7: its bar (one pixel of it reaching column 25) and its stem.
+      [10, 10, 25, 13],
+      [25, 10, 26, 11],
+      [14, 13, 17, 41],
+      // A block of a digit from column 26 on, lower, with a foot in column 25.
+      [26, 14, 41, 41],
+      [25, 40, 26, 41],
+    ]);
+    expect(components(pair, 128)).toHaveLength(2);
+    expect(shapeOf(pair)).toMatchObject({ digits: 2 });
+  });
 });

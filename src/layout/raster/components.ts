@@ -47,14 +47,18 @@ export function components(r: Raster, threshold: number, minArea = 4): Component
 
 /**
  * Marks that overlap horizontally belong to one glyph (thin strokes of a scanned "2"
- * break into pieces; a Chinese character is made of several radicals).
+ * break into pieces; a Chinese character is made of several radicals). Marks that share
+ * a single column are one glyph only when together they are no wider than a digit: a
+ * serif "0" whose thin top and bottom strokes a scan without anti-aliasing broke leaves
+ * two halves that meet in one column, while two digits side by side are wider than that.
  */
 export function glyphs(marks: Component[]): Component[] {
   const sorted = [...marks].sort((a, b) => a.x0 - b.x0);
   const out: Component[] = [];
+  const oneDigitWide = (a: Component, b: Component) => Math.max(a.x1, b.x1) - a.x0 + 1 <= 0.8 * (Math.max(a.y1, b.y1) - Math.min(a.y0, b.y0) + 1);
   for (const m of sorted) {
     const last = out.at(-1);
-    if (last && m.x0 <= last.x1 - 1) {
+    if (last && (m.x0 <= last.x1 - 1 || (m.x0 === last.x1 && oneDigitWide(last, m)))) {
       last.x1 = Math.max(last.x1, m.x1);
       last.y0 = Math.min(last.y0, m.y0);
       last.y1 = Math.max(last.y1, m.y1);

@@ -111,9 +111,13 @@ export async function settleNumber(cell: CleanCell & { shape: { digits: number }
   const done = agreed(fitting);
   if (done) return done;
   ctx.reread.count++;
+  // The pass and the strip agreeing on another count of digits than the ink's: the ink may be wrong (a broken glyph, a speck).
+  const otherwise = agreed(readings.filter((r) => isNumberText(r.text)));
   const again = await readDigits(cell, cell.shape.digits, ctx.pool, ctx.dpi, readings);
-  // The ink shows a decimal point the reading lacks ("12.6" read as 126 by every reader): unsure.
-  return again && again.text.includes(".") !== cell.shape.point ? { ...again, confidence: Math.min(again.confidence, UNAGREED) } : again;
+  // The ink shows a decimal point the reading lacks ("12.6" read as 126 by every reader),
+  // or two readers agreed on a number the re-reading overrules: unsure.
+  const unsure = again && (again.text.includes(".") !== cell.shape.point || (otherwise !== undefined && otherwise.text !== again.text));
+  return unsure ? { ...again, confidence: Math.min(again.confidence, UNAGREED) } : again;
 }
 
 /**
