@@ -14,6 +14,15 @@ import type { PageImage } from "./ocr/index.js";
 import { judgeTextLayer } from "./ocr/text-layer.js";
 import type { SourceContext, SourceResult } from "./types.js";
 
+/**
+ * A text item that is one number with a space after its decimal point ("806. 25"): pdf.js
+ * puts a space where a producer that places every glyph itself (cairo) leaves a wider gap
+ * after the point. The item is one number, 806.25, not two.
+ */
+function joinDecimal(text: string): string {
+  return /^\s*[-−－]?\d[\d,]*[.．]\s+\d+\s*$/.test(text) ? text.replace(/([.．])\s+/, "$1") : text;
+}
+
 /** A page's text items as fragments in top-left page coordinates, and the ruling lines it draws. */
 async function pageFragments(page: PDFPageProxy, ops: PdfOps, rulingsOf: PagesOptions["rulings"]): Promise<PageFragments> {
   const viewport = page.getViewport({ scale: 1 });
@@ -42,7 +51,7 @@ async function pageFragments(page: PDFPageProxy, ops: PdfOps, rulingsOf: PagesOp
     const y = vb * e + vd * f + vf;
     const size = Math.hypot(tc, td) || Math.hypot(ta, tb) || it.height || 10;
     const scaleX = Math.hypot(ta, tb) / (Math.hypot(a, b) || 1);
-    drawn.push({ text: unifyRadicals(it.str), x0: x, x1: x + it.width * scaleX, baseline: y, size });
+    drawn.push({ text: joinDecimal(unifyRadicals(it.str)), x0: x, x1: x + it.width * scaleX, baseline: y, size });
   }
   // A word painted twice a fraction of a point apart (a synthesised bold) is read once.
   const fragments = dropOverprints(drawn);

@@ -41,7 +41,8 @@ export class Collector {
  * printed in the label's place (a label and its number run together).
  */
 export function strayNumbers(label: string): string[] {
-  return [...label.normalize("NFKC").matchAll(/\d+(?:\.\d+)?(?![\d.、])/g)].map((m) => m[0]);
+  // An enumerator is one or two digits before its point; "806." is an amount whose decimals went elsewhere.
+  return [...label.normalize("NFKC").matchAll(/\d{3,}(?:\.\d+)?(?![\d、])|\d+(?:\.\d+)?(?![\d.、])/g)].map((m) => m[0]);
 }
 
 /**
@@ -54,7 +55,14 @@ export function flagUnreadCells(out: Collector, path: string, row: TableRow, cel
     out.issue("ROW_ALONE", "warning", path, `row "${row.label}" printed its label with no value beside it (a table without rulings): its cells are read as blank`);
   }
   const stray = strayNumbers(row.label);
-  if (stray.length === 0 || cells.every((c) => c !== null && c.reading.kind !== "blank")) return;
+  if (stray.length === 0) return;
+  if (cells.every((c) => c !== null && c.reading.kind !== "blank")) {
+    // Every cell holds a value and the label one more: the row printed more numbers than it has columns, and which is surplus is not known.
+    out.issue("CELL_UNPARSED", "warning", path, `row "${row.label}": its label carries ${stray.join(", ")} although every cell holds a value; the row printed more numbers than it has columns, and its values may be misplaced`, {
+      actual: stray.join(" "),
+    });
+    return;
+  }
   out.issue("CELL_UNPARSED", "warning", path, `row "${row.label}": its label carries ${stray.join(", ")}, which no column took; the row's null cells may hold ${stray.length > 1 ? "them" : "it"}`, {
     actual: stray.join(" "),
   });
