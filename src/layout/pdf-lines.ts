@@ -30,6 +30,8 @@ export interface PageFragments {
   rulings?: Rulings;
   /** Text printed struck through, left out of `fragments` (struck-text.ts). */
   struck?: StruckText[];
+  /** The page is a scan whose text is another program's invisible OCR layer (hidden-text.ts). */
+  hiddenText?: true;
 }
 
 interface DraftLine {

@@ -1,6 +1,7 @@
 import { PipelineError } from "../errors.js";
 import { unifyRadicals } from "../layout/cjk.js";
 import { linesFromFragments, type Fragment, type PageFragments } from "../layout/pdf-lines.js";
+import { isReadScan, type HiddenTextOps } from "../layout/hidden-text.js";
 import { dropOverprints } from "../layout/overprint.js";
 import { mayHoldTable } from "../layout/pdf-table-page.js";
 import { clipToPage, vectorRulings, type Matrix, type PdfOps } from "../layout/pdf-rulings.js";
@@ -24,7 +25,7 @@ function joinDecimal(text: string): string {
 }
 
 /** A page's text items as fragments in top-left page coordinates, and the ruling lines it draws. */
-async function pageFragments(page: PDFPageProxy, ops: PdfOps, rulingsOf: PagesOptions["rulings"]): Promise<PageFragments> {
+async function pageFragments(page: PDFPageProxy, ops: PdfOps & HiddenTextOps, rulingsOf: PagesOptions["rulings"]): Promise<PageFragments> {
   const viewport = page.getViewport({ scale: 1 });
   // Raw text as printed: the parsers normalise what they compare, provenance keeps the
   // original — but for radicals named where ideographs are drawn (unifyRadicals).
@@ -59,13 +60,25 @@ async function pageFragments(page: PDFPageProxy, ops: PdfOps, rulingsOf: PagesOp
   // Listing them costs about as much as the text again, so only pages that print table numbers pay it.
   if (rulingsOf === "tables" && !mayHoldTable(fragments)) return { page: page.pageNumber, width: frame.width, height: frame.height, fragments };
   // The rulings only add to the text: drawing operators pdf.js cannot list leave the page read by text positions.
-  const rulings = await page.getOperatorList().then(
-    (list) => clipToPage(vectorRulings(list, ops, frame.matrix), frame.width, frame.height),
+  const drawing = await page.getOperatorList().then(
+    (list) => ({
+      rulings: clipToPage(vectorRulings(list, ops, frame.matrix), frame.width, frame.height),
+      readScan: isReadScan(list, ops, frame.matrix, frame.width, frame.height),
+    }),
     () => undefined,
   );
+  const rulings = drawing?.rulings;
   // Text struck through (a deletion printed with its tracked changes) is no part of the report.
   const { fragments: kept, struck } = dropStruckText(fragments, rulings);
-  return { page: page.pageNumber, width: frame.width, height: frame.height, fragments: kept, ...(rulings ? { rulings } : {}), ...(struck.length ? { struck } : {}) };
+  return {
+    page: page.pageNumber,
+    width: frame.width,
+    height: frame.height,
+    fragments: kept,
+    ...(rulings ? { rulings } : {}),
+    ...(struck.length ? { struck } : {}),
+    ...(drawing?.readScan ? { hiddenText: true } : {}),
+  };
 }
 
 export interface PagesOptions {
@@ -81,6 +94,11 @@ export async function readPages(bytes: Uint8Array, ctx: Pick<SourceContext, "log
     for (let n = 1; n <= doc.numPages; n++) {
       out.push(await pageFragments(await doc.getPage(n), OPS, options.rulings));
       ctx.log.debug({ page: n, of: doc.numPages }, "pdf page read");
+    }
+    // A scan another program has read: its pages whose drawing was not listed (no table
+    // numbers in their hidden text) are looked at too, so that none is read from that text.
+    if (options.rulings === "tables" && out.some((p) => p.hiddenText)) {
+      for (const [i, p] of out.entries()) if (!p.rulings) out[i] = await pageFragments(await doc.getPage(p.page), OPS, "all");
     }
     return out;
   });
@@ -124,7 +142,8 @@ export async function readPdf(bytes: Uint8Array, ctx: SourceContext): Promise<So
   if (pages.length === 0) throw new PipelineError("PDF_CORRUPT", "the PDF has no pages", { input: ctx.name });
 
   // Decided page by page: a report can mix typed pages with scanned ones.
-  const verdicts = pages.map((p) => (ctx.ocr.mode === "always" ? "ocr" : judgeTextLayer(p.fragments.map((f) => f.text))));
+  // A scan with another program's invisible OCR text over it is read from its picture, as any scan.
+  const verdicts = pages.map((p) => (ctx.ocr.mode === "always" ? "ocr" : p.hiddenText ? "hidden" : judgeTextLayer(p.fragments.map((f) => f.text))));
   const needOcr = pages.filter((_, i) => verdicts[i] !== "usable").map((p) => p.page);
   const textPages = pages.filter((_, i) => verdicts[i] === "usable");
   const issues: Issue[] = [];

@@ -9,6 +9,7 @@ import { createCanvas } from "@napi-rs/canvas";
 import { greyFromRgba, resample, type Raster } from "../../layout/raster/raster.js";
 import { loadPdfjs, type PDFPageProxy } from "./pdfjs.js";
 import { misstatedScanPpi } from "./scan-resolution.js";
+import { onlyPicture } from "../../layout/hidden-text.js";
 
 /**
  * Renders a page at `dpi` on white. The page's decoded images are then let go: pdf.js
@@ -70,24 +71,23 @@ function greyOf(image: DecodedImage): Raster | null {
 
 /**
  * The page's pixels when the page is a scan — one image painted over the whole page and
- * nothing else — straight from pdf.js's decoder, without drawing them on a canvas:
- * drawing a 300-dpi page and reading it back cost 0.7 s of CPU a page, more than the
- * JPEG decoding itself (0.5 s; measured on huaian-2024 scanned, 2480×3509 pixels).
+ * nothing else a reader sees (an invisible OCR layer may lie over it) — straight from
+ * pdf.js's decoder, without drawing them on a canvas: drawing a 300-dpi page and reading
+ * it back cost 0.7 s of CPU a page, more than the JPEG decoding itself (0.5 s; measured on
+ * huaian-2024 scanned, 2480×3509 pixels).
  * Null for any other page, which is rendered.
  */
 async function pageScan(page: PDFPageProxy): Promise<Raster | null> {
   const { OPS } = await loadPdfjs();
   if (page.rotate % 360 !== 0) return null;
-  const ops = await page.getOperatorList();
-  const drawing = ops.fnArray.filter((op) => op !== OPS.save && op !== OPS.restore && op !== OPS.dependency);
-  if (drawing.length !== 2 || drawing[0] !== OPS.transform || drawing[1] !== OPS.paintImageXObject) return null;
-  const matrix = ops.argsArray[ops.fnArray.indexOf(OPS.transform)] as number[];
+  const picture = onlyPicture(await page.getOperatorList(), OPS);
+  if (!picture) return null;
   const [x0, y0, x1, y1] = page.view;
-  const [a, b, c, d, e, f] = matrix;
+  const [a, b, c, d, e, f] = picture.matrix;
   // Upright and covering the page (within a point): the image's rows are the page's rows.
-  const covers = b === 0 && c === 0 && Math.abs(a! - (x1! - x0!)) < 1 && Math.abs(d! - (y1! - y0!)) < 1 && Math.abs(e! - x0!) < 1 && Math.abs(f! - y0!) < 1;
+  const covers = b === 0 && c === 0 && Math.abs(a - (x1! - x0!)) < 1 && Math.abs(d - (y1! - y0!)) < 1 && Math.abs(e - x0!) < 1 && Math.abs(f - y0!) < 1;
   if (!covers) return null;
-  const [id] = ops.argsArray[ops.fnArray.indexOf(OPS.paintImageXObject)] as [string];
+  const { id } = picture;
   // Images shared between pages live in commonObjs (pdf.js names them "g_…"); either store
   // may still be receiving the object when the operator list is done: wait for it.
   const store = id.startsWith("g_") ? page.commonObjs : page.objs;

@@ -1,0 +1,126 @@
+/**
+ * A scan another program has already read: the page paints one picture over most of its
+ * area, and all its text is drawn invisibly (text rendering mode 3) — the "searchable PDF"
+ * that OCRmyPDF, Acrobat and scanner software write. That text is another engine's guess
+ * at the picture, placed word by word, unchecked: read as the page's text, table cells
+ * came out wrong or null (OCRmyPDF's layer over the 200-dpi scans: 70 % of cells). Such a
+ * page is read from its picture, as any scan.
+ */
+import { multiply, type Matrix, type OperatorList } from "./pdf-rulings.js";
+
+/** The pdf.js operator ids this needs (pdf.js's `OPS`). */
+export interface HiddenTextOps {
+  save: number;
+  restore: number;
+  transform: number;
+  paintFormXObjectBegin: number;
+  paintFormXObjectEnd: number;
+  setTextRenderingMode: number;
+  showText: number;
+  showSpacedText: number;
+  nextLineShowText: number;
+  nextLineSetSpacingShowText: number;
+  paintImageXObject: number;
+  paintInlineImageXObject: number;
+}
+
+const INVISIBLE = 3;
+
+/** Whether the page is a picture covering half its area or more with nothing but invisible text over it. */
+export function isReadScan(list: OperatorList, ops: HiddenTextOps, base: Matrix, width: number, height: number): boolean {
+  const shows = new Set([ops.showText, ops.showSpacedText, ops.nextLineShowText, ops.nextLineSetSpacingShowText]);
+  const images = new Set([ops.paintImageXObject, ops.paintInlineImageXObject]);
+  let state = { ctm: base, mode: 0 };
+  const stack: (typeof state)[] = [];
+  let visible = 0;
+  let hidden = 0;
+  let picture = 0;
+  const { fnArray, argsArray } = list;
+  for (let i = 0; i < fnArray.length; i++) {
+    const fn = fnArray[i]!;
+    const args = argsArray[i] as unknown[] | null;
+    if (fn === ops.save || fn === ops.paintFormXObjectBegin) {
+      stack.push({ ...state });
+      const matrix = fn === ops.paintFormXObjectBegin ? (args?.[0] as ArrayLike<number> | null | undefined) : undefined;
+      if (matrix && matrix.length === 6) state = { ...state, ctm: multiply(state.ctm, Array.from(matrix) as Matrix) };
+    } else if (fn === ops.restore || fn === ops.paintFormXObjectEnd) state = stack.pop() ?? state;
+    else if (fn === ops.transform) state = { ...state, ctm: multiply(state.ctm, args as unknown as Matrix) };
+    else if (fn === ops.setTextRenderingMode) state = { ...state, mode: Number(args?.[0]) || 0 };
+    else if (shows.has(fn)) {
+      if (state.mode === INVISIBLE) hidden++;
+      else visible++;
+    } else if (images.has(fn)) {
+      // An image fills the unit square its matrix maps: its area is the matrix's determinant.
+      const [a, b, c, d] = state.ctm;
+      picture = Math.max(picture, Math.abs(a * d - b * c));
+    }
+  }
+  return hidden > 0 && visible === 0 && picture >= 0.5 * width * height;
+}
+
+/** Operator ids `onlyPicture` needs besides those of HiddenTextOps. */
+export interface PaintOps extends HiddenTextOps {
+  constructPath: number;
+  endPath: number;
+  stroke: number;
+  closeStroke: number;
+  fill: number;
+  eoFill: number;
+  fillStroke: number;
+  eoFillStroke: number;
+  closeFillStroke: number;
+  closeEOFillStroke: number;
+  shadingFill: number;
+  paintImageMaskXObject: number;
+  paintImageMaskXObjectGroup: number;
+  paintInlineImageXObjectGroup: number;
+  paintImageXObjectRepeat: number;
+  paintImageMaskXObjectRepeat: number;
+  paintSolidColorImageMask: number;
+}
+
+/**
+ * The one image a page paints when it paints nothing else a reader sees — invisible text
+ * (an OCR layer) aside — with the matrix it is painted with (in the space of `base`), or
+ * null. A scan's page, whether or not another program has read it.
+ */
+export function onlyPicture(list: OperatorList, ops: PaintOps, base: Matrix = [1, 0, 0, 1, 0, 0]): { id: string; matrix: Matrix } | null {
+  const shows = new Set([ops.showText, ops.showSpacedText, ops.nextLineShowText, ops.nextLineSetSpacingShowText]);
+  const paths = new Set([ops.stroke, ops.closeStroke, ops.fill, ops.eoFill, ops.fillStroke, ops.eoFillStroke, ops.closeFillStroke, ops.closeEOFillStroke]);
+  const others = new Set([
+    ops.shadingFill,
+    ops.paintImageMaskXObject,
+    ops.paintImageMaskXObjectGroup,
+    ops.paintInlineImageXObject,
+    ops.paintInlineImageXObjectGroup,
+    ops.paintImageXObjectRepeat,
+    ops.paintImageMaskXObjectRepeat,
+    ops.paintSolidColorImageMask,
+  ]);
+  let state = { ctm: base, mode: 0 };
+  const stack: (typeof state)[] = [];
+  let found: { id: string; matrix: Matrix } | null = null;
+  const { fnArray, argsArray } = list;
+  for (let i = 0; i < fnArray.length; i++) {
+    const fn = fnArray[i]!;
+    const args = argsArray[i] as unknown[] | null;
+    if (fn === ops.save || fn === ops.paintFormXObjectBegin) {
+      stack.push({ ...state });
+      const matrix = fn === ops.paintFormXObjectBegin ? (args?.[0] as ArrayLike<number> | null | undefined) : undefined;
+      if (matrix && matrix.length === 6) state = { ...state, ctm: multiply(state.ctm, Array.from(matrix) as Matrix) };
+    } else if (fn === ops.restore || fn === ops.paintFormXObjectEnd) state = stack.pop() ?? state;
+    else if (fn === ops.transform) state = { ...state, ctm: multiply(state.ctm, args as unknown as Matrix) };
+    else if (fn === ops.setTextRenderingMode) state = { ...state, mode: Number(args?.[0]) || 0 };
+    else if (shows.has(fn)) {
+      if (state.mode !== INVISIBLE) return null;
+    } else if (fn === ops.constructPath) {
+      // A path only painted by endPath (a clip) shows nothing.
+      if (args?.[0] !== ops.endPath) return null;
+    } else if (paths.has(fn) || others.has(fn)) return null;
+    else if (fn === ops.paintImageXObject) {
+      if (found) return null;
+      found = { id: String(args?.[0]), matrix: state.ctm };
+    }
+  }
+  return found;
+}
