@@ -6,7 +6,7 @@
  * came out wrong or null (OCRmyPDF's layer over the 200-dpi scans: 70 % of cells). Such a
  * page is read from its picture, as any scan.
  */
-import { multiply, type Matrix, type OperatorList } from "./pdf-rulings.js";
+import { multiply, type Matrix, type OperatorList, type PdfOps } from "./pdf-rulings.js";
 
 /** The pdf.js operator ids this needs (pdf.js's `OPS`). */
 export interface HiddenTextOps {
@@ -26,15 +26,20 @@ export interface HiddenTextOps {
 
 const INVISIBLE = 3;
 
-/** Whether the page is a picture covering half its area or more with nothing but invisible text over it. */
-export function isReadScan(list: OperatorList, ops: HiddenTextOps, base: Matrix, width: number, height: number): boolean {
-  const shows = new Set([ops.showText, ops.showSpacedText, ops.nextLineShowText, ops.nextLineSetSpacingShowText]);
-  const images = new Set([ops.paintImageXObject, ops.paintInlineImageXObject]);
-  let state = { ctm: base, mode: 0 };
-  const stack: (typeof state)[] = [];
-  let visible = 0;
-  let hidden = 0;
-  let picture = 0;
+interface DrawState {
+  ctm: Matrix;
+  /** The text rendering mode (3: invisible). */
+  mode: number;
+}
+
+/**
+ * Calls `visit` for every operator with the drawing state in force: the matrix (through
+ * q/Q, cm and form XObjects, in the space of `base`) and the text rendering mode. `visit`
+ * returning false stops the walk.
+ */
+function walk(list: OperatorList, ops: HiddenTextOps, base: Matrix, visit: (fn: number, args: unknown[] | null, state: DrawState) => boolean | void): void {
+  let state: DrawState = { ctm: base, mode: 0 };
+  const stack: DrawState[] = [];
   const { fnArray, argsArray } = list;
   for (let i = 0; i < fnArray.length; i++) {
     const fn = fnArray[i]!;
@@ -46,30 +51,35 @@ export function isReadScan(list: OperatorList, ops: HiddenTextOps, base: Matrix,
     } else if (fn === ops.restore || fn === ops.paintFormXObjectEnd) state = stack.pop() ?? state;
     else if (fn === ops.transform) state = { ...state, ctm: multiply(state.ctm, args as unknown as Matrix) };
     else if (fn === ops.setTextRenderingMode) state = { ...state, mode: Number(args?.[0]) || 0 };
-    else if (shows.has(fn)) {
+    else if (visit(fn, args, state) === false) return;
+  }
+}
+
+const showOps = (ops: HiddenTextOps) => new Set([ops.showText, ops.showSpacedText, ops.nextLineShowText, ops.nextLineSetSpacingShowText]);
+/** The area of the unit square an image is painted into: the determinant of its matrix. */
+const areaOf = ([a, b, c, d]: Matrix) => Math.abs(a * d - b * c);
+
+/** Whether the page is a picture covering half its area or more with nothing but invisible text over it. */
+export function isReadScan(list: OperatorList, ops: HiddenTextOps, base: Matrix, width: number, height: number): boolean {
+  const shows = showOps(ops);
+  const images = new Set([ops.paintImageXObject, ops.paintInlineImageXObject]);
+  let visible = 0;
+  let hidden = 0;
+  let picture = 0;
+  walk(list, ops, base, (fn, _args, state) => {
+    if (shows.has(fn)) {
       if (state.mode === INVISIBLE) hidden++;
       else visible++;
-    } else if (images.has(fn)) {
-      // An image fills the unit square its matrix maps: its area is the matrix's determinant.
-      const [a, b, c, d] = state.ctm;
-      picture = Math.max(picture, Math.abs(a * d - b * c));
-    }
-  }
+    } else if (images.has(fn)) picture = Math.max(picture, areaOf(state.ctm));
+  });
   return hidden > 0 && visible === 0 && picture >= 0.5 * width * height;
 }
 
-/** Operator ids `onlyPicture` needs besides those of HiddenTextOps. */
-export interface PaintOps extends HiddenTextOps {
-  constructPath: number;
+/** Operator ids `onlyPicture` needs besides those of HiddenTextOps: whatever paints. */
+export interface PaintOps
+  extends HiddenTextOps,
+    Pick<PdfOps, "constructPath" | "stroke" | "closeStroke" | "fill" | "eoFill" | "fillStroke" | "eoFillStroke" | "closeFillStroke" | "closeEOFillStroke"> {
   endPath: number;
-  stroke: number;
-  closeStroke: number;
-  fill: number;
-  eoFill: number;
-  fillStroke: number;
-  eoFillStroke: number;
-  closeFillStroke: number;
-  closeEOFillStroke: number;
   shadingFill: number;
   paintImageMaskXObject: number;
   paintImageMaskXObjectGroup: number;
@@ -85,9 +95,16 @@ export interface PaintOps extends HiddenTextOps {
  * null. A scan's page, whether or not another program has read it.
  */
 export function onlyPicture(list: OperatorList, ops: PaintOps, base: Matrix = [1, 0, 0, 1, 0, 0]): { id: string; matrix: Matrix } | null {
-  const shows = new Set([ops.showText, ops.showSpacedText, ops.nextLineShowText, ops.nextLineSetSpacingShowText]);
-  const paths = new Set([ops.stroke, ops.closeStroke, ops.fill, ops.eoFill, ops.fillStroke, ops.eoFillStroke, ops.closeFillStroke, ops.closeEOFillStroke]);
-  const others = new Set([
+  const shows = showOps(ops);
+  const painters = new Set([
+    ops.stroke,
+    ops.closeStroke,
+    ops.fill,
+    ops.eoFill,
+    ops.fillStroke,
+    ops.eoFillStroke,
+    ops.closeFillStroke,
+    ops.closeEOFillStroke,
     ops.shadingFill,
     ops.paintImageMaskXObject,
     ops.paintImageMaskXObjectGroup,
@@ -97,30 +114,16 @@ export function onlyPicture(list: OperatorList, ops: PaintOps, base: Matrix = [1
     ops.paintImageMaskXObjectRepeat,
     ops.paintSolidColorImageMask,
   ]);
-  let state = { ctm: base, mode: 0 };
-  const stack: (typeof state)[] = [];
   let found: { id: string; matrix: Matrix } | null = null;
-  const { fnArray, argsArray } = list;
-  for (let i = 0; i < fnArray.length; i++) {
-    const fn = fnArray[i]!;
-    const args = argsArray[i] as unknown[] | null;
-    if (fn === ops.save || fn === ops.paintFormXObjectBegin) {
-      stack.push({ ...state });
-      const matrix = fn === ops.paintFormXObjectBegin ? (args?.[0] as ArrayLike<number> | null | undefined) : undefined;
-      if (matrix && matrix.length === 6) state = { ...state, ctm: multiply(state.ctm, Array.from(matrix) as Matrix) };
-    } else if (fn === ops.restore || fn === ops.paintFormXObjectEnd) state = stack.pop() ?? state;
-    else if (fn === ops.transform) state = { ...state, ctm: multiply(state.ctm, args as unknown as Matrix) };
-    else if (fn === ops.setTextRenderingMode) state = { ...state, mode: Number(args?.[0]) || 0 };
-    else if (shows.has(fn)) {
-      if (state.mode !== INVISIBLE) return null;
-    } else if (fn === ops.constructPath) {
-      // A path only painted by endPath (a clip) shows nothing.
-      if (args?.[0] !== ops.endPath) return null;
-    } else if (paths.has(fn) || others.has(fn)) return null;
-    else if (fn === ops.paintImageXObject) {
-      if (found) return null;
-      found = { id: String(args?.[0]), matrix: state.ctm };
+  let other = false;
+  walk(list, ops, base, (fn, args, state) => {
+    // Visible text, a painted path (a path only ended, a clip, shows nothing), any other image: no scan.
+    const paints = (shows.has(fn) && state.mode !== INVISIBLE) || (fn === ops.constructPath && args?.[0] !== ops.endPath) || painters.has(fn);
+    if (paints || (fn === ops.paintImageXObject && found)) {
+      other = true;
+      return false;
     }
-  }
-  return found;
+    if (fn === ops.paintImageXObject) found = { id: String(args?.[0]), matrix: state.ctm };
+  });
+  return other ? null : found;
 }
