@@ -25,8 +25,8 @@ export function judgeTextLayer(texts: string[]): TextLayerVerdict {
     const code = c.codePointAt(0)!;
     // À–ɏ but × and ÷: letters no report in Chinese prints among its own words.
     if (code >= 0xc0 && code <= 0x24f && code !== 0xd7 && code !== 0xf7) accented++;
-    if (CJK.test(c)) cjk++;
     if (code >= 0x3400 && code <= 0x4dbf) rare++;
+    if (CJK.test(c)) cjk++;
     else if (code === 0xfffd || (code >= 0xe000 && code <= 0xf8ff) || code < 0x20) junk++;
     else if ((code >= 0x41 && code <= 0x7a && /[A-Za-z]/.test(c)) || (code >= 0xa0 && code < 0x3000)) foreign++;
   }
