@@ -8,7 +8,8 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ERROR_CODES, type ErrorCode } from "../src/errors.js";
 import { listTruths } from "../src/eval/corpus.js";
-import { summarize, type ScoreSummary } from "../src/eval/score.js";
+import { scorePair, summarize, type ScoreSummary } from "../src/eval/score.js";
+import type { ExtractOptions } from "../src/options.js";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const SHARED = resolve(ROOT, "..", "shared");
@@ -65,6 +66,18 @@ export function scoreRecords(records: string, truth: string): ScoreSummary {
   }
   const recordOf = (id: string) => (existsSync(join(records, `${id}.json`)) ? (JSON.parse(readFileSync(join(records, `${id}.json`), "utf8")) as Record<string, unknown>) : null);
   return summarize([...listTruths(truth)].map(([id, t]) => ({ id, record: recordOf(id), truth: t })));
+}
+
+/**
+ * Extracts a file and scores its record against a truth: by default the one beside it
+ * (`<name>.truth.json`). The pipeline is loaded on first use, not by every test file
+ * that imports these helpers.
+ */
+export async function extractScored(file: string, options: ExtractOptions = {}, truthFile = file.replace(/\.[^./]+$/, ".truth.json")) {
+  const { extractFile } = await import("../src/pipeline.js");
+  const record = await extractFile(file, options);
+  const truth = JSON.parse(readFileSync(truthFile, "utf8")) as Record<string, unknown>;
+  return { record, truth, score: scorePair(record as unknown as Record<string, unknown>, truth) };
 }
 
 /** A fresh temporary directory under the run's root (tests/global-setup.ts removes it). */

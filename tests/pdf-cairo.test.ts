@@ -7,15 +7,13 @@
  * columns.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { scorePair } from "../src/eval/score.js";
-import { extractFile } from "../src/pipeline.js";
 import { readCell } from "../src/templates/_shared/codecs.js";
 import { Collector, flagUnreadCells, strayNumbers } from "../src/templates/_shared/collector.js";
-import { FIXTURES } from "./helpers.js";
+import { extractScored, FIXTURES } from "./helpers.js";
 
 const HAS_CAIRO = spawnSync("sh", ["-c", "command -v pdftocairo"]).status === 0;
 const NO_CAIRO = "skipped: needs pdftocairo (poppler-utils, as .ci/run installs)";
@@ -42,9 +40,8 @@ describe.skipIf(!HAS_CAIRO)(HAS_CAIRO ? "a PDF rewritten by pdftocairo" : `a PDF
     const out = join(work, "minghu-2021-cairo.pdf");
     const run = spawnSync("pdftocairo", ["-pdf", join(FIXTURES, "generated", "minghu-2021-cmap.pdf"), out]);
     expect(run.status, String(run.stderr)).toBe(0);
-    const record = await extractFile(out);
-    const truth = JSON.parse(readFileSync(join(FIXTURES, "generated", "minghu-2021-cmap.truth.json"), "utf8")) as Record<string, unknown>;
-    expect(scorePair(record as unknown as Record<string, unknown>, truth).wrong).toEqual([]);
+    const { record, score } = await extractScored(out, {}, join(FIXTURES, "generated", "minghu-2021-cmap.truth.json"));
+    expect(score.wrong).toEqual([]);
     expect(record.activeDisclosure).toMatchObject({ fees: { amountWanYuan: 806.25 } });
   }, 120_000);
 });

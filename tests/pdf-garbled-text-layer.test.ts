@@ -6,15 +6,13 @@
  * wrong (214 cells no issue named over 24 such conversions); such pages are read by OCR.
  * fixtures/ghostscript holds one conversion of a fixture page (scripts/gen-pdfa.ts).
  */
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PipelineError } from "../src/errors.js";
-import { scorePair } from "../src/eval/score.js";
 import { extractFile } from "../src/pipeline.js";
 import { closeSharedOcrPool } from "../src/sources/_internal/tesseract.js";
 import { judgeTextLayer } from "../src/sources/ocr/text-layer.js";
-import { FIXTURES } from "./helpers.js";
+import { extractScored, FIXTURES } from "./helpers.js";
 
 const PROSE = "二〇二三年，本局认真贯彻落实《中华人民共和国政府信息公开条例》，围绕生态环境保护中心工作，及时公开环境质量、建设项目环评审批、环境执法等信息。";
 
@@ -42,16 +40,14 @@ describe("a Ghostscript PDF/A conversion (fixtures/ghostscript)", () => {
   const file = join(FIXTURES, "ghostscript", "yunxi-2023-pdfa.pdf");
 
   it("has no page whose text layer is read: with OCR off it needs OCR", async () => {
-    const error = await extractFile(file, { ocr: "never" }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PipelineError);
-    expect((error as PipelineError).code).toBe("OCR_REQUIRED");
+    const refused = extractFile(file, { ocr: "never" });
+    await expect(refused).rejects.toBeInstanceOf(PipelineError);
+    await expect(refused).rejects.toMatchObject({ code: "OCR_REQUIRED" });
   });
 
   it("is read from its pages' images: every cell right or flagged, none silently wrong", async () => {
     try {
-      const record = await extractFile(file);
-      const truth = JSON.parse(readFileSync(join(FIXTURES, "ghostscript", "yunxi-2023-pdfa.truth.json"), "utf8")) as Record<string, unknown>;
-      const score = scorePair(record as unknown as Record<string, unknown>, truth);
+      const { record, score } = await extractScored(file);
       expect(score.silent).toBe(0);
       expect(score.absent).toBe(0);
       expect(score.correct).toBeGreaterThanOrEqual(200);

@@ -4,22 +4,15 @@
  * ideographs are drawn (生 as ⽣, 页 as ⻚), and Noto's wider type breaks the tables in
  * other places than the fonts the eval prints with.
  */
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { scorePair } from "../src/eval/score.js";
 import { unifyRadicals } from "../src/layout/cjk.js";
-import { extractFile } from "../src/pipeline.js";
-import { FIXTURES } from "./helpers.js";
+import { extractScored, FIXTURES } from "./helpers.js";
 
 const DIR = join(FIXTURES, "chromium-noto");
 const RADICALS = /[\u2e80-\u2fdf]/u;
 
-async function read(id: string) {
-  const record = await extractFile(join(DIR, `${id}.pdf`), { provenance: true });
-  const truth = JSON.parse(readFileSync(join(DIR, `${id}.truth.json`), "utf8")) as Record<string, unknown>;
-  return { record, truth, score: scorePair(record as unknown as Record<string, unknown>, truth) };
-}
+const read = (id: string) => extractScored(join(DIR, `${id}.pdf`), { provenance: true });
 
 describe("Chromium prints with Noto CJK", () => {
   it("reads radicals in the text layer as the ideographs they draw", () => {

@@ -6,17 +6,15 @@
  * their picture, at its own resolution, as any scan: 808 of 808. fixtures/ocrmypdf holds
  * one (scripts/gen-ocrmypdf.ts); the operator lists are also built here by hand.
  */
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PipelineError } from "../src/errors.js";
-import { scorePair } from "../src/eval/score.js";
 import { isReadScan, onlyPicture, type PaintOps } from "../src/layout/hidden-text.js";
 import type { Matrix } from "../src/layout/pdf-rulings.js";
 import { extractFile } from "../src/pipeline.js";
 import { loadPdfjs } from "../src/sources/_internal/pdfjs.js";
 import { closeSharedOcrPool } from "../src/sources/_internal/tesseract.js";
-import { FIXTURES } from "./helpers.js";
+import { extractScored, FIXTURES } from "./helpers.js";
 
 const { OPS } = await loadPdfjs();
 const ops = OPS as unknown as PaintOps & { beginText: number; endText: number };
@@ -51,16 +49,14 @@ describe("an OCRmyPDF scan (fixtures/ocrmypdf)", () => {
   const file = join(FIXTURES, "ocrmypdf", "minghu-2021-ocrmypdf.pdf");
 
   it("is not read from its invisible text: with OCR off it needs OCR", async () => {
-    const error = await extractFile(file, { ocr: "never" }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PipelineError);
-    expect((error as PipelineError).code).toBe("OCR_REQUIRED");
+    const refused = extractFile(file, { ocr: "never" });
+    await expect(refused).rejects.toBeInstanceOf(PipelineError);
+    await expect(refused).rejects.toMatchObject({ code: "OCR_REQUIRED" });
   });
 
   it("is read from its pictures: every cell right or flagged", async () => {
     try {
-      const record = await extractFile(file);
-      const truth = JSON.parse(readFileSync(join(FIXTURES, "ocrmypdf", "minghu-2021-ocrmypdf.truth.json"), "utf8")) as Record<string, unknown>;
-      const score = scorePair(record as unknown as Record<string, unknown>, truth);
+      const { score } = await extractScored(file);
       expect(score.silent).toBe(0);
       expect(score.absent).toBe(0);
       expect(score.correct).toBeGreaterThanOrEqual(198);

@@ -8,17 +8,14 @@
  * two prints of a fixture page (made once by scripts/gen-wk-prints.ts); the cases are also
  * built here from fragments and lines, with the readings that must not be made.
  */
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { scorePair } from "../src/eval/score.js";
 import { dropOverprints } from "../src/layout/overprint.js";
 import { linesFromFragments, type Fragment } from "../src/layout/pdf-lines.js";
 import { clipToPage } from "../src/layout/pdf-rulings.js";
 import type { LayoutCell, LayoutLine } from "../src/model/layout.js";
-import { extractFile } from "../src/pipeline.js";
 import { flowRows, positionedRows } from "../src/templates/_shared/rows.js";
-import { FIXTURES } from "./helpers.js";
+import { extractScored, FIXTURES } from "./helpers.js";
 
 const SIZE = 10.9;
 const frag = (text: string, x0: number, baseline: number, width = [...text].length * SIZE, size = SIZE): Fragment => ({ text, x0, x1: x0 + width, baseline, size });
@@ -129,10 +126,7 @@ describe("a table a page break cuts", () => {
 
 describe("a wkhtmltopdf print (fixtures/wkhtmltopdf)", () => {
   it("qinghe-2020, borderless, cells bottom-aligned: every cell right and no unknown row", async () => {
-    const dir = join(FIXTURES, "wkhtmltopdf");
-    const record = await extractFile(join(dir, "qinghe-2020-borderless-vbottom.pdf"), { provenance: true });
-    const truth = JSON.parse(readFileSync(join(dir, "qinghe-2020-borderless-vbottom.truth.json"), "utf8")) as Record<string, unknown>;
-    const score = scorePair(record as unknown as Record<string, unknown>, truth);
+    const { record, score } = await extractScored(join(FIXTURES, "wkhtmltopdf", "qinghe-2020-borderless-vbottom.pdf"), { provenance: true });
     expect(score.wrong).toEqual([]);
     // 减 12 is printed a line above 其他对外管理服务事项's other values.
     expect(record.activeDisclosure).toMatchObject({ otherServices: { previousYear: 96, change: -12, decisions: 3361 } });
@@ -142,10 +136,8 @@ describe("a wkhtmltopdf print (fixtures/wkhtmltopdf)", () => {
   }, 120_000);
 
   it("qinghe-2020, ruled, its table 60 % wide: every cell right across the page breaks", async () => {
-    const dir = join(FIXTURES, "wkhtmltopdf");
-    const record = await extractFile(join(dir, "qinghe-2020-ruled-narrow.pdf"), { provenance: true });
-    const truth = JSON.parse(readFileSync(join(dir, "qinghe-2020-ruled-narrow.truth.json"), "utf8")) as Record<string, unknown>;
-    expect(scorePair(record as unknown as Record<string, unknown>, truth).wrong).toEqual([]);
+    const { record, score } = await extractScored(join(FIXTURES, "wkhtmltopdf", "qinghe-2020-ruled-narrow.pdf"), { provenance: true });
+    expect(score.wrong).toEqual([]);
     expect(record.issues).toEqual([]);
   }, 120_000);
 });
