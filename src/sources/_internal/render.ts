@@ -6,10 +6,10 @@
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { createCanvas } from "@napi-rs/canvas";
+import { onlyPicture } from "../../layout/hidden-text.js";
 import { greyFromRgba, resample, type Raster } from "../../layout/raster/raster.js";
 import { loadPdfjs, type PDFPageProxy } from "./pdfjs.js";
 import { misstatedScanPpi } from "./scan-resolution.js";
-import { onlyPicture } from "../../layout/hidden-text.js";
 
 /**
  * Renders a page at `dpi` on white. The page's decoded images are then let go: pdf.js

@@ -33,9 +33,11 @@ export function judgeTextLayer(texts: string[]): TextLayerVerdict {
   if (junk > Math.max(3, chars.length * 0.05)) return "garbage";
   // A page of these reports with hardly any Chinese but plenty of letters is mis-decoded.
   if (chars.length >= 20 && cjk < chars.length * 0.05 && foreign > chars.length * 0.3) return "garbage";
-  // Latin letters alone between two Chinese characters ("w他", "无l当") are the same junk in ASCII.
-  const wedged = (texts.join("").match(/(?<=[\u3400-\u9fff])[A-Za-z](?=[\u3400-\u9fff])/gu) ?? []).length;
-  if (cjk >= 20 && accented >= 2 && accented + wedged >= Math.max(5, cjk * 0.01)) return "garbage";
+  if (cjk >= 20 && accented >= 2) {
+    // Latin letters alone between two Chinese characters ("w他", "无l当") are the same junk in ASCII.
+    const wedged = (texts.join("").match(/(?<=[\u3400-\u9fff])[A-Za-z](?=[\u3400-\u9fff])/gu) ?? []).length;
+    if (accented + wedged >= Math.max(5, cjk * 0.01)) return "garbage";
+  }
   // Ideographs of CJK Extension A (䈝, 䩻, 㩾) are all but absent from modern official prose;
   // a text layer full of them was decoded through the wrong map (a subset font re-encoded).
   if (rare >= Math.max(5, cjk * 0.05)) return "garbage";
