@@ -44,20 +44,30 @@ export function toPgm(r: Raster): Buffer {
   return Buffer.concat([header, Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength)]);
 }
 
+/** How many pixels have each grey. */
+export function greyHistogram(r: Raster): Uint32Array {
+  const hist = new Uint32Array(256);
+  const { data } = r;
+  for (let i = 0; i < data.length; i++) hist[data[i]!]!++;
+  return hist;
+}
+
 /**
  * Otsu's threshold over the grey histogram: the split that best separates ink from
  * paper, as the value ink is below (callers test `v < threshold`). Where no grey lies
  * between the winning split and the next grey present, the threshold goes to the middle
  * of that gap: on a bilevel scan (only 0 and 255) the winning split is at 0, and a
  * threshold of 0 would leave no pixel dark. Elsewhere the threshold is the split itself,
- * as the OCR's cell reading was tuned with.
+ * as the OCR's cell reading was tuned with. Takes the raster or its histogram.
  */
-export function otsuThreshold(r: Raster): number {
-  const hist = new Array<number>(256).fill(0);
-  for (let i = 0; i < r.data.length; i++) hist[r.data[i]!]!++;
-  const total = r.data.length;
+export function otsuThreshold(r: Raster | Uint32Array): number {
+  const hist = r instanceof Uint32Array ? r : greyHistogram(r);
+  let total = 0;
   let sumAll = 0;
-  for (let t = 0; t < 256; t++) sumAll += t * hist[t]!;
+  for (let t = 0; t < 256; t++) {
+    total += hist[t]!;
+    sumAll += t * hist[t]!;
+  }
   let sumB = 0;
   let weightB = 0;
   let best = 128;
@@ -79,6 +89,17 @@ export function otsuThreshold(r: Raster): number {
   let next = best + 1;
   while (next < 256 && hist[next] === 0) next++;
   return best + Math.floor((next - best) / 2);
+}
+
+/** The share of a raster's pixels darker than `threshold`, from its histogram. */
+export function inkFraction(hist: Uint32Array, threshold: number): number {
+  let ink = 0;
+  let total = 0;
+  for (let t = 0; t < 256; t++) {
+    total += hist[t]!;
+    if (t < threshold) ink += hist[t]!;
+  }
+  return total === 0 ? 0 : ink / total;
 }
 
 /** Dark pixels in a box (for "is there anything written in this cell"). */

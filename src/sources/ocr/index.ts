@@ -4,7 +4,7 @@
  */
 import type { Issue } from "../../model/issue.js";
 import type { LayoutLine } from "../../model/layout.js";
-import { otsuThreshold, rotateQuarter, type Raster } from "../../layout/raster/raster.js";
+import { rotateQuarter, type Raster } from "../../layout/raster/raster.js";
 import { joinSplitRows, type PageTables } from "../../layout/split-rows.js";
 import { sharedOcrPool, type OcrPool } from "../_internal/tesseract.js";
 import type { SourceContext } from "../types.js";
@@ -42,7 +42,7 @@ export async function readPageImage(image: PageImage, pool: OcrPool, ctx: Source
     let result = await read(image.raster);
     let turns: 0 | 1 | 2 | 3 = 0;
     // A page scanned turned reads as noise: probed, and read again upright (orientation.ts).
-    const probed = readingFailed(result.lines, image.raster, otsuThreshold(image.raster));
+    const probed = readingFailed(result.lines, result.ink);
     if (probed) {
       turns = await uprightTurns(image.raster, image.dpi, pool);
       if (turns !== 0) result = await read(rotateQuarter(image.raster, turns));

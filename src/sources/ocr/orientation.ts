@@ -7,7 +7,7 @@
  * probe runs only after a reading that failed.
  */
 import type { LayoutLine } from "../../model/layout.js";
-import { crop, downscale, inkCount, rotateQuarter, toPgm, type Raster } from "../../layout/raster/raster.js";
+import { crop, downscale, rotateQuarter, toPgm, type Raster } from "../../layout/raster/raster.js";
 import type { OcrPool } from "../_internal/tesseract.js";
 import { passLines } from "./words.js";
 
@@ -30,9 +30,12 @@ export function confidentChinese(lines: LayoutLine[]): number {
   return lines.flatMap((l) => l.cells).reduce((n, c) => n + ((c.confidence ?? 100) >= CONFIDENT ? cjkCount(c.text) : 0), 0);
 }
 
-/** Whether a page reading found too little confident Chinese for the ink on the page (a turned page, or a page that is mostly image). */
-export function readingFailed(lines: LayoutLine[], raster: Raster, threshold: number): boolean {
-  const ink = inkCount(raster, threshold) / (raster.width * raster.height);
+/**
+ * Whether a page reading found too little confident Chinese for the ink on the page (a
+ * turned page, or a page that is mostly image); `ink` is the share of the page's pixels
+ * that are ink.
+ */
+export function readingFailed(lines: LayoutLine[], ink: number): boolean {
   // A page with less ink than a few lines of text has nothing to find.
   if (ink <= 0.01) return false;
   const chinese = confidentChinese(lines);

@@ -13,7 +13,7 @@ import type { LayoutLine } from "../../model/layout.js";
 import { estimateSkew } from "../../layout/raster/deskew.js";
 import { buildGrids, type TableGrid } from "../../layout/grid.js";
 import { components, numberShape } from "../../layout/raster/components.js";
-import { crop, downscale, inkCount, isBilevel, otsuThreshold, rotate, soften, toPgm, type Raster } from "../../layout/raster/raster.js";
+import { crop, downscale, greyHistogram, inkCount, inkFraction, isBilevel, otsuThreshold, rotate, soften, toPgm, type Raster } from "../../layout/raster/raster.js";
 import { eraseRulings, findRulings, gridRulings } from "../../layout/raster/rulings.js";
 import { markCut, markOpenTop, ruledLength } from "../../layout/split-rows.js";
 import type { OcrPool } from "../_internal/tesseract.js";
@@ -41,6 +41,8 @@ export interface OcrPageResult {
   /** Table cells the whole-table pass left unsure, read again one by one. */
   reread: number;
   skewDegrees: number;
+  /** The share of the page's pixels that are ink (before levelling). */
+  ink: number;
 }
 
 /** The page's text outside the tables (whited out first), as positioned lines. */
@@ -101,7 +103,8 @@ function checkNumber(word: OcrWord, page: Raster, threshold: number): void {
 export async function ocrPage(scanned: Raster, ctx: OcrPageContext): Promise<OcrPageResult> {
   // A bilevel scan (fax-coded, JBIG2) is read softened: the recogniser misreads its staircase edges.
   const raster = isBilevel(scanned) ? soften(scanned) : scanned;
-  const threshold = otsuThreshold(raster);
+  const histogram = greyHistogram(raster);
+  const threshold = otsuThreshold(histogram);
   const skew = estimateSkew(raster, threshold);
   // estimateSkew measures the angle of the lines; rotating by its opposite levels them.
   const page = Math.abs(skew) > (0.05 * Math.PI) / 180 ? rotate(raster, -skew) : raster;
@@ -130,5 +133,5 @@ export async function ocrPage(scanned: Raster, ctx: OcrPageContext): Promise<Ocr
   });
   const lines = [...text, ...tables.flat()].sort((a, b) => (a.top ?? 0) - (b.top ?? 0));
   const cells = grids.reduce((n, g) => n + g.cells.length, 0);
-  return { lines, tables: grids.length, cells, reread: tableCtx.reread.count, skewDegrees: (skew * 180) / Math.PI };
+  return { lines, tables: grids.length, cells, reread: tableCtx.reread.count, skewDegrees: (skew * 180) / Math.PI, ink: inkFraction(histogram, threshold) };
 }
