@@ -97,6 +97,20 @@ describeCorpus("text variants of the seed", () => {
     expect(r.issues.some((i) => i.code === "CELLS_PLACED" && i.path === "applications.newReceived")).toBe(false);
   });
 
+  it("a table 二 value that prints its unit or its sign goes to the one column that takes it", async () => {
+    // 采购项目数量 left blank: "2997 万元" alone can only be 采购总金额.
+    const amountOnly = await extract(seed.replace("政府集中采购 25 2997 万元", "政府集中采购 2997 万元"));
+    expect(amountOnly.activeDisclosure).toMatchObject({ procurement: { projects: null, amount: { value: 2997, unit: "万元" } } });
+    expect(amountOnly.issues).toContainEqual(expect.objectContaining({ code: "CELLS_PLACED", path: "activeDisclosure.procurement" }));
+    // 上一年项目数量 left blank: "减 4" can only be 本年增/减.
+    const changeOnly = await extract(seed.replace("行政事业性收费 12 减 4", "行政事业性收费 减 4"));
+    expect(changeOnly.activeDisclosure).toMatchObject({ fees: { previousYear: null, change: -4 } });
+    // A plain number alone fits either column: not placed.
+    const plain = await extract(seed.replace("行政事业性收费 12 减 4", "行政事业性收费 12"));
+    expect(plain.activeDisclosure).toMatchObject({ fees: { previousYear: null, change: null } });
+    expect(plain.issues).toContainEqual(expect.objectContaining({ code: "CELLS_AMBIGUOUS", path: "activeDisclosure.fees" }));
+  });
+
   it("a row printing only its non-zero cells is placed when the row and column identities leave one placement", async () => {
     // "16 2 18": 15 placements fit the row total; only 自然人 16, 商业企业 2 makes each column add up to （七）总计.
     const variant = seed.replace("（一）予以公开 16 2 0 0 0 0 18", "（一）予以公开 16 2 18");

@@ -12,7 +12,7 @@ export const ISSUE_CODES = {
   UNKNOWN_LABEL: "a table row with numbers whose label matches no template row",
   ROW_ALONE: "a row of a table without rulings printed its label with no value beside it; its cells are read as blank",
   CELLS_AMBIGUOUS: "the values of a row could not be placed in their columns with certainty; they are left null",
-  CELLS_PLACED: "a row printed fewer values than columns; they were placed by position or arithmetic",
+  CELLS_PLACED: "a row printed fewer values than columns; they were placed by position, arithmetic or what each value prints (a unit, 增/减)",
   CELL_NOTE: "a cell carried a note beside its number; the leading number is the value",
   CELL_UNPARSED: "a cell's text is not a number; the value is null",
   TEXT_STRUCK: "text printed struck through (a deletion shown with its tracked changes) was left out",

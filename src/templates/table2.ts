@@ -92,12 +92,17 @@ export function parseActiveDisclosure(rows: TableRow[], headerText: string, out:
       out.issue("ROW_MISSING", "error", `activeDisclosure.${rowDef.key}`, `table 二 row ${rowDef.key} (${rowDef.label}) was not found`);
       continue;
     }
-    const placed = placeValues(row.values, columns.length, anchorsFor(columns.length));
+    const placed = placeValues(row.values, columns.length, { ...anchorsFor(columns.length), fits: (value, i) => fitsColumn(value, columns[i]!) });
     if (!placed.ok) {
       out.issue("CELLS_AMBIGUOUS", "error", `activeDisclosure.${rowDef.key}`, `row "${row.label}": ${placed.reason}; values left null`, {
         actual: row.values.map((v) => v.text).join(" "),
       });
       continue;
+    }
+    if (placed.how === "kind") {
+      out.issue("CELLS_PLACED", "warning", `activeDisclosure.${rowDef.key}`, `row "${row.label}" printed ${row.values.length} values for ${columns.length} columns; placed by what each value prints (a unit of money, 增/减), the only placement that fits`, {
+        actual: row.values.map((v) => v.text).join(" "),
+      });
     }
     flagUnreadCells(out, `activeDisclosure.${rowDef.key}`, row, columns.map((_, i) => placed.cells[i] ?? null));
     columns.forEach((column, i) => {
@@ -113,6 +118,19 @@ export function parseActiveDisclosure(rows: TableRow[], headerText: string, out:
   return version === "2019"
     ? { version, table: table as unknown as ActiveDisclosure2019 }
     : { version, table: table as unknown as ActiveDisclosure2021 };
+}
+
+/**
+ * What a value's own text allows: printed with a unit of money, it is an amount (a fee in
+ * 万元 too); printed 增 N or 减 N, or below zero, it is a 本年增/减. Other values may stand
+ * anywhere.
+ */
+function fitsColumn(value: ValueCell, column: ColumnDef): boolean {
+  const reading = value.reading;
+  if (reading.kind !== "number") return true;
+  if (reading.unit !== null) return column.type === "amount" || (column.type === "decimal" && column.unit !== undefined);
+  if (reading.value < 0 || /^\s*[增减]/.test(value.text)) return column.type === "signedCount";
+  return true;
 }
 
 /** The unit a column's header prints after its name ("采购总金额（万元）"). */

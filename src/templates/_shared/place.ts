@@ -27,7 +27,7 @@ export function rowIdentityGroups(table: TableDef, columns: readonly string[], o
 }
 
 export type Placement =
-  | { ok: true; cells: (ValueCell | null)[]; how: "exact" | "position" | "identity" | "glued" }
+  | { ok: true; cells: (ValueCell | null)[]; how: "exact" | "position" | "identity" | "glued" | "kind" }
   /** `candidates`: the placements that each satisfy the row, for a caller who can tell them apart (column identities). */
   | { ok: false; reason: string; candidates?: (ValueCell | null)[][] };
 
@@ -38,6 +38,39 @@ export interface PlaceOptions {
   gridCols?: number[] | undefined;
   /** Identities that hold within a row, for flattened text. */
   groups?: IdentityGroup[] | undefined;
+  /**
+   * Whether a value's own text lets it stand in a column (an amount printed with its
+   * unit only in an amount column; 增 35 only in a signed one): for flattened text.
+   */
+  fits?: ((value: ValueCell, column: number) => boolean) | undefined;
+}
+
+/**
+ * The one way, if there is just one, to put the values in order into n columns each
+ * where `fits` lets it stand ("710.9 万元" alone in a row of 采购项目数量 and
+ * 采购总金额 can only be the amount); null when none or several do.
+ */
+function byKind(values: ValueCell[], n: number, fits: (value: ValueCell, column: number) => boolean): (ValueCell | null)[] | null {
+  const found: number[][] = [];
+  const chosen: number[] = [];
+  const choose = (i: number, from: number): void => {
+    if (found.length > 1) return;
+    if (i === values.length) {
+      found.push([...chosen]);
+      return;
+    }
+    for (let col = from; col <= n - (values.length - i); col++) {
+      if (!fits(values[i]!, col)) continue;
+      chosen.push(col);
+      choose(i + 1, col + 1);
+      chosen.pop();
+    }
+  };
+  choose(0, 0);
+  if (found.length !== 1) return null;
+  const cells: (ValueCell | null)[] = new Array(n).fill(null);
+  found[0]!.forEach((col, i) => (cells[col] = values[i]!));
+  return cells;
 }
 
 function byNearest(values: ValueCell[], n: number, position: (v: ValueCell) => number | undefined, anchors: number[], tolerance: number): (ValueCell | null)[] | null {
@@ -188,6 +221,10 @@ export function placeValues(values: ValueCell[], n: number, options: PlaceOption
     if (placed) {
       return { ok: false, reason: `${values.length} values printed for ${n} columns fit the row's identity in ${placed.tied.length} placements`, candidates: placed.tied };
     }
+  }
+  if (options.fits) {
+    const cells = byKind(values, n, options.fits);
+    if (cells) return { ok: true, cells, how: "kind" };
   }
   return { ok: false, reason: `${values.length} values printed for ${n} columns and no unique placement` };
 }
