@@ -3,7 +3,9 @@
  * project's tests print with Chromium, and a second engine lays the same page out
  * otherwise — with every cell set to the bottom of its row, some of a row's values a line
  * above the rest, with no label beside them; and where a page break cuts a table, the cut
- * row's whole frame, its lower edge below the page's foot:
+ * row's whole frame, its lower edge below the page's foot, or the frame empty on the first
+ * page and the row's text at the top of the next, outside any ruling (a random report's
+ * page, scripts/fixtures/random-reports.ts):
  *
  *   npx tsx scripts/gen-wk-prints.ts          (needs Debian's wkhtmltopdf and fonts-wqy-zenhei)
  *
@@ -12,7 +14,10 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { reportHtml } from "./fixtures/html.js";
+import { truthOf } from "./fixtures/model.js";
 import { printHtml, withStylesheet, type PrintStyle } from "./fixtures/prints.js";
+import { randomReport } from "./fixtures/random-reports.js";
 import { PRINT_VARIANTS, sources } from "./fixtures/renderings.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -33,6 +38,17 @@ for (const { id, source, style, variant } of PRINTS) {
   const pdf = await printHtml(withStylesheet(page, `<style>${PRINT_VARIANTS[variant]}</style>`), style, { printer: "wkhtmltopdf" });
   copyFileSync(pdf, join(out, `${id}.pdf`));
   const truth = { ...s.truth, source: { ...(s.truth.source as object), name: `${id}.pdf`, mediaType: "application/pdf", textSource: "pdf-text" } };
+  writeFileSync(join(out, `${id}.truth.json`), `${JSON.stringify(truth, null, 1)}\n`);
+  process.stdout.write(`fixtures/wkhtmltopdf/${id}.pdf\n`);
+}
+
+/** Random reports' pages printed as they are (their truth: the figures drawn). */
+const RANDOM_PRINTS: { id: string; seed: number; style: PrintStyle }[] = [{ id: "random-2-ruled", seed: 2, style: "ruled" }];
+for (const { id, seed, style } of RANDOM_PRINTS) {
+  const report = randomReport(seed);
+  const pdf = await printHtml(Buffer.from(reportHtml(report, "utf-8"), "utf8"), style, { printer: "wkhtmltopdf" });
+  copyFileSync(pdf, join(out, `${id}.pdf`));
+  const truth = truthOf(report, { name: `${id}.pdf`, mediaType: "application/pdf", pages: null, textSource: "pdf-text" });
   writeFileSync(join(out, `${id}.truth.json`), `${JSON.stringify(truth, null, 1)}\n`);
   process.stdout.write(`fixtures/wkhtmltopdf/${id}.pdf\n`);
 }

@@ -13,6 +13,7 @@ import { describe, expect, it } from "vitest";
 import { dropOverprints } from "../src/layout/overprint.js";
 import { linesFromFragments, type Fragment } from "../src/layout/pdf-lines.js";
 import { clipToPage } from "../src/layout/pdf-rulings.js";
+import { fillCutRowsFromText } from "../src/layout/split-rows.js";
 import type { LayoutCell, LayoutLine } from "../src/model/layout.js";
 import { flowRows, positionedRows } from "../src/templates/_shared/rows.js";
 import { extractScored, FIXTURES } from "./helpers.js";
@@ -124,6 +125,43 @@ describe("a table a page break cuts", () => {
   });
 });
 
+describe("a row cut by a page break, its text set on the next page outside any ruling", () => {
+  const grid = (cells: [string, number, number][], extra: Partial<LayoutLine> = {}): LayoutLine => ({
+    isTableRow: true,
+    page: 1,
+    top: 813,
+    bottom: 842,
+    x0: 14.6,
+    openEdge: "below",
+    cells: cells.map(([text, a, b]): LayoutCell => ({ text, gridExtent: [a, b], origin: { kind: "pdf", page: 1, box: [0, 0, 0, 0] } })),
+    ...extra,
+  });
+  const text = (cells: [string, number, number][], top = 10): LayoutLine => ({ page: 2, top, bottom: top + 9, x0: cells[0]![1], cells: cells.map(([t, x0, x1]): LayoutCell => ({ text: t, x0, x1, origin: { kind: "pdf", page: 2, box: [0, 0, 0, 0] } })) });
+  const FEES: [string, number, number][] = [["行政事业性收费", 19.1, 83.6], ["7.2", 177, 191.7]];
+
+  it("fills the empty cut row when each of the line's cells lies within one of its cells", () => {
+    const cut = grid([["", 0, 73.2], ["", 73.2, 266.2]]);
+    const pages = [{ grid: [cut], text: [] }, { grid: [], text: [text(FEES), text([["三、收到和处理政府信息公开申请情况", 32.8, 189.6]], 40)] }];
+    fillCutRowsFromText(pages, 3);
+    expect(cut.cells.map((c) => c.text)).toEqual(["行政事业性收费", "7.2"]);
+    expect(pages[1]!.text.map((l) => l.cells[0]!.text)).toEqual(["三、收到和处理政府信息公开申请情况"]);
+  });
+
+  it("leaves them apart when the row is closed, holds text, or the line crosses a column or has one cell", () => {
+    const cases: [LayoutLine, LayoutLine][] = [
+      [grid([["", 0, 73.2], ["", 73.2, 266.2]], { openEdge: undefined }), text(FEES)],
+      [grid([["行政强制", 0, 73.2], ["", 73.2, 266.2]]), text(FEES)],
+      [grid([["", 0, 73.2], ["", 73.2, 266.2]]), text([["行政事业性收费7.2", 19.1, 191.7], ["x", 200, 210]])],
+      [grid([["", 0, 73.2], ["", 73.2, 266.2]]), text([["三、收到和处理", 32.8, 80]])],
+    ];
+    for (const [cut, line] of cases) {
+      const before = cut.cells.map((c) => c.text);
+      fillCutRowsFromText([{ grid: [cut], text: [] }, { grid: [], text: [line] }], 3);
+      expect(cut.cells.map((c) => c.text)).toEqual(before);
+    }
+  });
+});
+
 describe("a wkhtmltopdf print (fixtures/wkhtmltopdf)", () => {
   it("qinghe-2020, borderless, cells bottom-aligned: every cell right and no unknown row", async () => {
     const { record, score } = await extractScored(join(FIXTURES, "wkhtmltopdf", "qinghe-2020-borderless-vbottom.pdf"), { provenance: true });
@@ -133,6 +171,13 @@ describe("a wkhtmltopdf print (fixtures/wkhtmltopdf)", () => {
     // Its headings are painted twice: read once, each table starts where it should.
     expect(record.issues.filter((i) => i.code === "UNKNOWN_LABEL")).toEqual([]);
     expect(record.meta.title).toBe("青禾县人民政府2020年政府信息公开工作年度报告");
+  }, 120_000);
+
+  it("a random report, ruled: the row a page break cut, its text on the next page outside any ruling, is read into its frame", async () => {
+    const { record, score } = await extractScored(join(FIXTURES, "wkhtmltopdf", "random-2-ruled.pdf"));
+    expect(score.wrong).toEqual([]);
+    expect(record.activeDisclosure).toMatchObject({ fees: { amountWanYuan: 7.2 } });
+    expect(record.issues.filter((i) => i.severity === "error")).toEqual([]);
   }, 120_000);
 
   it("qinghe-2020, ruled, its table 60 % wide: every cell right across the page breaks", async () => {

@@ -8,7 +8,7 @@ import type { LayoutCell, LayoutLine } from "../model/layout.js";
 import { CJK_CHAR } from "./cjk.js";
 import type { Rulings } from "./grid.js";
 import { latticeTables } from "./pdf-lattice.js";
-import { joinSplitRows } from "./split-rows.js";
+import { fillCutRowsFromText, joinSplitRows } from "./split-rows.js";
 import type { StruckText } from "./struck-text.js";
 
 export interface Fragment {
@@ -179,9 +179,8 @@ export function linesFromFragments(pages: PageFragments[]): LayoutLine[] {
   });
   // Table rows are never page furniture: they join the page's lines after it is dropped.
   dropPageFurniture(perPage);
-  joinSplitRows(
-    perPage.map((p) => ({ grid: p.grid, text: p.lines })),
-    { tolerance: 3, quietEdges: true },
-  );
+  const tables = perPage.map((p) => ({ grid: p.grid, text: p.lines }));
+  joinSplitRows(tables, { tolerance: 3, quietEdges: true });
+  fillCutRowsFromText(tables, 3);
   return perPage.flatMap(({ lines, grid }) => (grid.length === 0 ? lines : [...lines, ...grid].sort((a, b) => (a.top ?? 0) - (b.top ?? 0))));
 }

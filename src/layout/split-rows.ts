@@ -116,3 +116,30 @@ export function joinSplitRows(pages: PageTables[], options: JoinOptions): void {
     for (const l of b.grid) if (l.table === from) l.table = last.table;
   }
 }
+
+/**
+ * A row a page break cut whose text the printer set at the top of the next page outside
+ * any ruling (wkhtmltopdf: the row's frame stays on the first page, empty and open below;
+ * "行政事业性收费  7.2" is a plain line above the next chapter's heading). The line is taken
+ * into the cut row when nothing stands between them — nothing after the table on its page,
+ * nothing above the line on the next — it has two cells or more, and each lies within a
+ * different empty cell of the cut row, as wide as that column allows.
+ */
+export function fillCutRowsFromText(pages: PageTables[], tolerance: number): void {
+  for (let i = 0; i + 1 < pages.length; i++) {
+    const a = pages[i]!;
+    const b = pages[i + 1]!;
+    if (a.grid.length === 0 || b.text.length === 0) continue;
+    const last = a.grid.reduce((x, y) => ((y.bottom ?? 0) > (x.bottom ?? 0) ? y : x));
+    if (!open(last, "below") || last.page === undefined || a.text.some((l) => (l.top ?? 0) >= (last.bottom ?? 0) - 1)) continue;
+    const line = b.text.reduce((x, y) => ((y.top ?? 0) < (x.top ?? 0) ? y : x));
+    if (line.page !== last.page + 1 || b.grid.some((g) => (g.top ?? 0) <= (line.top ?? 0)) || line.cells.length < 2) continue;
+    // Grid extents count from the table's left edge, where its rows start.
+    const left = last.x0 ?? 0;
+    const within = (c: LayoutCell, d: LayoutCell) => d.gridExtent !== undefined && c.x0 !== undefined && c.x1 !== undefined && c.x0 - left >= d.gridExtent[0] - tolerance && c.x1 - left <= d.gridExtent[1] + tolerance;
+    const homes = line.cells.map((c) => last.cells.filter((d) => d.text.trim() === "" && within(c, d)));
+    if (homes.some((h) => h.length !== 1) || new Set(homes.map((h) => h[0])).size !== homes.length) continue;
+    line.cells.forEach((c, k) => (homes[k]![0]!.text = c.text));
+    b.text.splice(b.text.indexOf(line), 1);
+  }
+}
