@@ -65,7 +65,7 @@ for (let seed = start; seed < start + count; seed++) {
     t.correct += score.correct;
     t.silent += score.silent;
     if (score.correct === score.cells) t.exact++;
-    else if (values.verbose) console.log(`seed ${seed} ${kind}: ${score.wrong.length} wrong (flagged), e.g. ${score.wrong.slice(0, 3).map((w) => `${w.path} ${JSON.stringify(w.actual)} for ${JSON.stringify(w.expected)}`).join("; ")}; ${report.notes.slice(1).join("; ")}`);
+    else if (values.verbose) console.log(`seed ${seed} ${kind}: ${score.wrong.length} wrong (${score.silent} silent), e.g. ${score.wrong.slice(0, 3).map((w) => `${w.path} ${JSON.stringify(w.actual)} for ${JSON.stringify(w.expected)}`).join("; ")}; ${report.notes.slice(1).join("; ")}`);
     for (const w of score.wrong.filter((x) => !x.flagged)) silentCells.push(`seed ${seed} ${kind} ${w.path}: ${JSON.stringify(w.actual)} for ${JSON.stringify(w.expected)}`);
   }
   if ((seed - start + 1) % 10 === 0) process.stderr.write(`${seed - start + 1}/${count}\n`);
