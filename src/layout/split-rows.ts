@@ -64,13 +64,17 @@ export interface JoinOptions {
 /** A cell opening with a number as a value prints it ("12", "12（含…", "-3"), not as a label's enumerator ("2.没有…"). */
 const startsWithNumber = (text: string) => /^[-−－]?[0-9０-９][0-9０-９.,，]*(?:$|\s|[（(])/.test(text.trim());
 
+/** The lowest and the highest of a page's lines. */
+const lowest = (lines: LayoutLine[]) => lines.reduce((x, y) => ((y.bottom ?? 0) > (x.bottom ?? 0) ? y : x));
+const highest = (lines: LayoutLine[]) => lines.reduce((x, y) => ((y.top ?? 0) < (x.top ?? 0) ? y : x));
+
 export function joinSplitRows(pages: PageTables[], options: JoinOptions): void {
   for (let i = 0; i + 1 < pages.length; i++) {
     const a = pages[i]!;
     const b = pages[i + 1]!;
     if (a.grid.length === 0 || b.grid.length === 0) continue;
-    const last = a.grid.reduce((x, y) => ((y.bottom ?? 0) > (x.bottom ?? 0) ? y : x));
-    const first = b.grid.reduce((x, y) => ((y.top ?? 0) < (x.top ?? 0) ? y : x));
+    const last = lowest(a.grid);
+    const first = highest(b.grid);
     if (last.page === undefined || first.page !== last.page + 1) continue;
     if (options.quietEdges) {
       // Nothing after the table on its page, nothing before the next one on its own.
@@ -130,9 +134,9 @@ export function fillCutRowsFromText(pages: PageTables[], tolerance: number): voi
     const a = pages[i]!;
     const b = pages[i + 1]!;
     if (a.grid.length === 0 || b.text.length === 0) continue;
-    const last = a.grid.reduce((x, y) => ((y.bottom ?? 0) > (x.bottom ?? 0) ? y : x));
+    const last = lowest(a.grid);
     if (!open(last, "below") || last.page === undefined || a.text.some((l) => (l.top ?? 0) >= (last.bottom ?? 0) - 1)) continue;
-    const line = b.text.reduce((x, y) => ((y.top ?? 0) < (x.top ?? 0) ? y : x));
+    const line = highest(b.text);
     if (line.page !== last.page + 1 || b.grid.some((g) => (g.top ?? 0) <= (line.top ?? 0)) || line.cells.length < 2) continue;
     // Grid extents count from the table's left edge, where its rows start.
     const left = last.x0 ?? 0;
