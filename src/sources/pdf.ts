@@ -5,7 +5,7 @@ import { isReadScan, type HiddenTextOps } from "../layout/hidden-text.js";
 import { dropOverprints } from "../layout/overprint.js";
 import { mayHoldTable } from "../layout/pdf-table-page.js";
 import { clipToPage, vectorRulings, type Matrix, type PdfOps } from "../layout/pdf-rulings.js";
-import { uprightFrame } from "../layout/reading-direction.js";
+import { uprightFrame, type UprightFrame } from "../layout/reading-direction.js";
 import { dropStruckText, struckTextIssue } from "../layout/struck-text.js";
 import type { Issue } from "../model/issue.js";
 import type { LayoutLine } from "../model/layout.js";
@@ -24,8 +24,14 @@ function joinDecimal(text: string): string {
   return /^\s*[-−－]?\d[\d,]*[.．]\s+\d+\s*$/.test(text) ? text.replace(/([.．])\s+/, "$1") : text;
 }
 
-/** A page's text items as fragments in top-left page coordinates, and the ruling lines it draws. */
-async function pageFragments(page: PDFPageProxy, ops: PdfOps & HiddenTextOps, rulingsOf: PagesOptions["rulings"]): Promise<PageFragments> {
+/** A page's text items as fragments in top-left page coordinates, in the frame that sets its text upright. */
+interface PageText {
+  page: PDFPageProxy;
+  frame: UprightFrame;
+  fragments: Fragment[];
+}
+
+async function pageText(page: PDFPageProxy): Promise<PageText> {
   const viewport = page.getViewport({ scale: 1 });
   // Raw text as printed: the parsers normalise what they compare, provenance keeps the
   // original — but for radicals named where ideographs are drawn (unifyRadicals).
@@ -55,12 +61,20 @@ async function pageFragments(page: PDFPageProxy, ops: PdfOps & HiddenTextOps, ru
     drawn.push({ text: joinDecimal(unifyRadicals(it.str)), x0: x, x1: x + it.width * scaleX, baseline: y, size });
   }
   // A word painted twice a fraction of a point apart (a synthesised bold) is read once.
-  const fragments = dropOverprints(drawn);
-  // The drawing operators, for the rulings of ruled tables (read by their grid: layout/pdf-lattice.ts).
-  // Listing them costs about as much as the text again, so only pages that print table numbers pay it.
-  if (rulingsOf === "tables" && !mayHoldTable(fragments)) return { page: page.pageNumber, width: frame.width, height: frame.height, fragments };
+  return { page, frame, fragments: dropOverprints(drawn) };
+}
+
+/** The page read by its text alone. */
+const textOnly = ({ page, frame, fragments }: PageText): PageFragments => ({ page: page.pageNumber, width: frame.width, height: frame.height, fragments });
+
+/**
+ * The page with its drawing operators listed: the rulings of ruled tables (read by their
+ * grid: layout/pdf-lattice.ts), text struck through, and invisible text over a picture.
+ */
+async function withDrawing(text: PageText, ops: PdfOps & HiddenTextOps): Promise<PageFragments> {
+  const { frame } = text;
   // The rulings only add to the text: drawing operators pdf.js cannot list leave the page read by text positions.
-  const drawing = await page.getOperatorList().then(
+  const drawing = await text.page.getOperatorList().then(
     (list) => ({
       rulings: clipToPage(vectorRulings(list, ops, frame.matrix), frame.width, frame.height),
       readScan: isReadScan(list, ops, frame.matrix, frame.width, frame.height),
@@ -69,11 +83,9 @@ async function pageFragments(page: PDFPageProxy, ops: PdfOps & HiddenTextOps, ru
   );
   const rulings = drawing?.rulings;
   // Text struck through (a deletion printed with its tracked changes) is no part of the report.
-  const { fragments: kept, struck } = dropStruckText(fragments, rulings);
+  const { fragments: kept, struck } = dropStruckText(text.fragments, rulings);
   return {
-    page: page.pageNumber,
-    width: frame.width,
-    height: frame.height,
+    ...textOnly(text),
     fragments: kept,
     ...(rulings ? { rulings } : {}),
     ...(struck.length ? { struck } : {}),
@@ -90,15 +102,19 @@ export interface PagesOptions {
 export async function readPages(bytes: Uint8Array, ctx: Pick<SourceContext, "log">, options: PagesOptions = { rulings: "tables" }): Promise<PageFragments[]> {
   const { OPS } = await loadPdfjs();
   return withPdfDocument(bytes, async (doc) => {
+    const texts: PageText[] = [];
     const out: PageFragments[] = [];
     for (let n = 1; n <= doc.numPages; n++) {
-      out.push(await pageFragments(await doc.getPage(n), OPS, options.rulings));
+      const text = await pageText(await doc.getPage(n));
+      texts.push(text);
+      // Listing the drawing costs about as much as the text again, so only pages that print table numbers pay it.
+      out.push(options.rulings === "all" || mayHoldTable(text.fragments) ? await withDrawing(text, OPS) : textOnly(text));
       ctx.log.debug({ page: n, of: doc.numPages }, "pdf page read");
     }
     // A scan another program has read: its pages whose drawing was not listed (no table
     // numbers in their hidden text) are looked at too, so that none is read from that text.
     if (options.rulings === "tables" && out.some((p) => p.hiddenText)) {
-      for (const [i, p] of out.entries()) if (!p.rulings) out[i] = await pageFragments(await doc.getPage(p.page), OPS, "all");
+      for (const [i, p] of out.entries()) if (!p.rulings) out[i] = await withDrawing(texts[i]!, OPS);
     }
     return out;
   });
