@@ -6,15 +6,10 @@
  * came out wrong or null (OCRmyPDF's layer over the 200-dpi scans: 70 % of cells). Such a
  * page is read from its picture, as any scan.
  */
-import { multiply, type Matrix, type OperatorList, type PdfOps } from "./pdf-rulings.js";
+import { walkDrawing, type DrawStateOps, type Matrix, type OperatorList, type PdfOps } from "./pdf-rulings.js";
 
 /** The pdf.js operator ids this needs (pdf.js's `OPS`). */
-export interface HiddenTextOps {
-  save: number;
-  restore: number;
-  transform: number;
-  paintFormXObjectBegin: number;
-  paintFormXObjectEnd: number;
+export interface HiddenTextOps extends DrawStateOps {
   setTextRenderingMode: number;
   showText: number;
   showSpacedText: number;
@@ -25,35 +20,6 @@ export interface HiddenTextOps {
 }
 
 const INVISIBLE = 3;
-
-interface DrawState {
-  ctm: Matrix;
-  /** The text rendering mode (3: invisible). */
-  mode: number;
-}
-
-/**
- * Calls `visit` for every operator with the drawing state in force: the matrix (through
- * q/Q, cm and form XObjects, in the space of `base`) and the text rendering mode. `visit`
- * returning false stops the walk.
- */
-function walk(list: OperatorList, ops: HiddenTextOps, base: Matrix, visit: (fn: number, args: unknown[] | null, state: DrawState) => boolean | void): void {
-  let state: DrawState = { ctm: base, mode: 0 };
-  const stack: DrawState[] = [];
-  const { fnArray, argsArray } = list;
-  for (let i = 0; i < fnArray.length; i++) {
-    const fn = fnArray[i]!;
-    const args = argsArray[i] as unknown[] | null;
-    if (fn === ops.save || fn === ops.paintFormXObjectBegin) {
-      stack.push({ ...state });
-      const matrix = fn === ops.paintFormXObjectBegin ? (args?.[0] as ArrayLike<number> | null | undefined) : undefined;
-      if (matrix && matrix.length === 6) state = { ...state, ctm: multiply(state.ctm, Array.from(matrix) as Matrix) };
-    } else if (fn === ops.restore || fn === ops.paintFormXObjectEnd) state = stack.pop() ?? state;
-    else if (fn === ops.transform) state = { ...state, ctm: multiply(state.ctm, args as unknown as Matrix) };
-    else if (fn === ops.setTextRenderingMode) state = { ...state, mode: Number(args?.[0]) || 0 };
-    else if (visit(fn, args, state) === false) return;
-  }
-}
 
 const showOps = (ops: HiddenTextOps) => new Set([ops.showText, ops.showSpacedText, ops.nextLineShowText, ops.nextLineSetSpacingShowText]);
 /** The area of the unit square an image is painted into: the determinant of its matrix. */
@@ -66,7 +32,7 @@ export function isReadScan(list: OperatorList, ops: HiddenTextOps, base: Matrix,
   let visible = 0;
   let hidden = 0;
   let picture = 0;
-  walk(list, ops, base, (fn, _args, state) => {
+  walkDrawing(list, ops, base, (fn, _args, state) => {
     if (shows.has(fn)) {
       if (state.mode === INVISIBLE) hidden++;
       else visible++;
@@ -116,7 +82,7 @@ export function onlyPicture(list: OperatorList, ops: PaintOps, base: Matrix = [1
   ]);
   let found: { id: string; matrix: Matrix } | null = null;
   let other = false;
-  walk(list, ops, base, (fn, args, state) => {
+  walkDrawing(list, ops, base, (fn, args, state) => {
     // Visible text, a painted path (a path only ended, a clip, shows nothing), any other image: no scan.
     const paints = (shows.has(fn) && state.mode !== INVISIBLE) || (fn === ops.constructPath && args?.[0] !== ops.endPath) || painters.has(fn);
     if (paints || (fn === ops.paintImageXObject && found)) {

@@ -11,15 +11,10 @@
 import type { Ruling, Rulings } from "./grid.js";
 
 /** The pdf.js operator ids this reader needs (pdf.js's `OPS`). */
-export interface PdfOps {
-  save: number;
-  restore: number;
-  transform: number;
+export interface PdfOps extends DrawStateOps {
   setLineWidth: number;
   setGState: number;
   constructPath: number;
-  paintFormXObjectBegin: number;
-  paintFormXObjectEnd: number;
   stroke: number;
   closeStroke: number;
   fill: number;
@@ -36,6 +31,53 @@ export interface OperatorList {
 }
 
 export type Matrix = [number, number, number, number, number, number];
+
+/** The pdf.js operator ids that change the drawing state; those a caller does not follow may be left out. */
+export interface DrawStateOps {
+  save: number;
+  restore: number;
+  transform: number;
+  paintFormXObjectBegin: number;
+  paintFormXObjectEnd: number;
+  setLineWidth?: number;
+  setGState?: number;
+  setTextRenderingMode?: number;
+}
+
+/** The drawing state an operator is painted in. */
+export interface DrawState {
+  /** The matrix, in the space of the walk's `base`. */
+  ctm: Matrix;
+  lineWidth: number;
+  /** The text rendering mode (3: invisible). */
+  mode: number;
+}
+
+/**
+ * Calls `visit` for every operator that does not change the drawing state, with the state
+ * in force: the matrix (through q/Q, cm and form XObjects), the line width (w and a
+ * graphics state's LW) and the text rendering mode. `visit` returning false stops the walk.
+ */
+export function walkDrawing(list: OperatorList, ops: DrawStateOps, base: Matrix, visit: (fn: number, args: unknown[] | null, state: DrawState) => boolean | void): void {
+  let state: DrawState = { ctm: base, lineWidth: 1, mode: 0 };
+  const stack: DrawState[] = [];
+  const { fnArray, argsArray } = list;
+  for (let i = 0; i < fnArray.length; i++) {
+    const fn = fnArray[i]!;
+    const args = argsArray[i] as unknown[] | null;
+    if (fn === ops.save || fn === ops.paintFormXObjectBegin) {
+      stack.push({ ...state });
+      const matrix = fn === ops.paintFormXObjectBegin ? (args?.[0] as ArrayLike<number> | null | undefined) : undefined;
+      if (matrix && matrix.length === 6) state = { ...state, ctm: multiply(state.ctm, Array.from(matrix) as Matrix) };
+    } else if (fn === ops.restore || fn === ops.paintFormXObjectEnd) state = stack.pop() ?? state;
+    else if (fn === ops.transform) state = { ...state, ctm: multiply(state.ctm, args as unknown as Matrix) };
+    else if (fn === ops.setLineWidth) state = { ...state, lineWidth: Number(args?.[0]) || 0 };
+    else if (fn === ops.setGState) {
+      for (const entry of (args?.[0] as [string, unknown][] | undefined) ?? []) if (entry[0] === "LW") state = { ...state, lineWidth: Number(entry[1]) || 0 };
+    } else if (fn === ops.setTextRenderingMode) state = { ...state, mode: Number(args?.[0]) || 0 };
+    else if (visit(fn, args, state) === false) return;
+  }
+}
 
 /** pdf.js's path opcodes inside a constructPath buffer (DrawOPS). */
 const MOVE_TO = 0;
@@ -186,42 +228,25 @@ export function vectorRulings(list: OperatorList, ops: PdfOps, base: Matrix, opt
   const out = new Collector(opts);
   const strokes = new Set([ops.stroke, ops.closeStroke, ops.fillStroke, ops.eoFillStroke, ops.closeFillStroke, ops.closeEOFillStroke]);
   const fills = new Set([ops.fill, ops.eoFill, ops.fillStroke, ops.eoFillStroke, ops.closeFillStroke, ops.closeEOFillStroke]);
-  let state = { ctm: base, lineWidth: 1 };
-  const stack: (typeof state)[] = [];
-  const { fnArray, argsArray } = list;
-  for (let i = 0; i < fnArray.length; i++) {
-    const fn = fnArray[i]!;
-    const args = argsArray[i] as unknown[] | null;
-    if (fn === ops.save) stack.push({ ...state });
-    else if (fn === ops.restore) state = stack.pop() ?? state;
-    else if (fn === ops.transform) state = { ...state, ctm: multiply(state.ctm, args as unknown as Matrix) };
-    else if (fn === ops.paintFormXObjectBegin) {
-      stack.push({ ...state });
-      const matrix = args?.[0] as Matrix | null | undefined;
-      if (Array.isArray(matrix) || ArrayBuffer.isView(matrix)) state = { ...state, ctm: multiply(state.ctm, Array.from(matrix as ArrayLike<number>) as Matrix) };
-    } else if (fn === ops.paintFormXObjectEnd) state = stack.pop() ?? state;
-    else if (fn === ops.setLineWidth) state = { ...state, lineWidth: Number(args?.[0]) || 0 };
-    else if (fn === ops.setGState) {
-      for (const entry of (args?.[0] as [string, unknown][] | undefined) ?? []) if (entry[0] === "LW") state = { ...state, lineWidth: Number(entry[1]) || 0 };
-    } else if (fn === ops.constructPath) {
-      const [paint, data] = args as [number, (ArrayLike<number> | null)[] | null];
-      const buffer = data?.[0];
-      if (!buffer) continue;
-      const stroked = strokes.has(paint);
-      const filled = fills.has(paint);
-      if (!stroked && !filled) continue;
-      // A zero line width is the thinnest line the device can draw.
-      const width = Math.max(state.lineWidth, 0) * widthScale(state.ctm);
-      for (const path of subpaths(buffer)) {
-        const points = path.points.map(([x, y]) => apply(state.ctm, x, y));
-        if (filled && (path.closed || points.length >= 3)) out.area(points);
-        if (stroked) {
-          for (let k = 1; k < points.length; k++) out.line(points[k - 1]!, points[k]!, width);
-          if (path.closed) out.line(points.at(-1)!, points[0]!, width);
-        }
+  walkDrawing(list, ops, base, (fn, args, state) => {
+    if (fn !== ops.constructPath) return;
+    const [paint, data] = args as [number, (ArrayLike<number> | null)[] | null];
+    const buffer = data?.[0];
+    if (!buffer) return;
+    const stroked = strokes.has(paint);
+    const filled = fills.has(paint);
+    if (!stroked && !filled) return;
+    // A zero line width is the thinnest line the device can draw.
+    const width = Math.max(state.lineWidth, 0) * widthScale(state.ctm);
+    for (const path of subpaths(buffer)) {
+      const points = path.points.map(([x, y]) => apply(state.ctm, x, y));
+      if (filled && (path.closed || points.length >= 3)) out.area(points);
+      if (stroked) {
+        for (let k = 1; k < points.length; k++) out.line(points[k - 1]!, points[k]!, width);
+        if (path.closed) out.line(points.at(-1)!, points[0]!, width);
       }
     }
-  }
+  });
   const tolerance = 1;
   return { horizontal: joinCollinear(out.horizontal, tolerance), vertical: joinCollinear(out.vertical, tolerance) };
 }
