@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { columnKeys, rowKeys, TEMPLATES, type TemplateVersion } from "../src/definition/index.js";
 import { cellValue, equations, failedEquations, same, sides, type Equation, type TablesOf } from "../src/definition/equations.js";
 import type { Provenance } from "../src/model/provenance.js";
-import { alternatives, repairOcrReadings } from "../src/validate/repair.js";
+import { alternatives, repairOcrReadings, twoLookAlikesAway, unsureReading } from "../src/validate/repair.js";
 import { seededRandom } from "../scripts/fixtures/prng.js";
 
 type Grid = Record<string, Record<string, number | null>>;
@@ -77,11 +77,35 @@ const set = (t: TablesOf, path: string, v: number | null) => {
   (t[table] as unknown as Grid)[row]![col] = v;
 };
 
+/** A reading of `value` with two of its digits misread as look-alikes, from which `value` is two look-alikes away too. */
+function twiceMisreadOf(rnd: () => number, value: number): number | null {
+  const options = [...twoLookAlikesAway(String(value))].filter((m) => twoLookAlikesAway(String(m)).has(value));
+  return options.length === 0 ? null : options[Math.floor(rnd() * options.length)]!;
+}
+
+/** A reading of `value` with as many digits, its readers unsure of it (any other digits). */
+function unsureMisreadOf(rnd: () => number, value: number): number {
+  const digits = String(value).length;
+  const low = digits === 1 ? 0 : 10 ** (digits - 1);
+  for (;;) {
+    const m = low + Math.floor(rnd() * (10 ** digits - low));
+    if (m !== value) return m;
+  }
+}
+
+/** Every value of `read`'s count of digits (an unsure reading's range in a one-cell repair). */
+function sameLength(read: string): number[] {
+  const digits = read.trim().length;
+  const low = digits === 1 ? 0 : 10 ** (digits - 1);
+  return Array.from({ length: 10 ** digits - low }, (_, i) => low + i).filter((v) => v !== Number(read));
+}
+
 /**
  * The smallest repairs, by brute force over the validator's own verdict: OCR'd cells and
- * every reading one misread away. Pruned only by necessity: a one-cell repair lies in
- * every failing identity; in a two-cell repair one cell lies in a failing identity, or
- * the other lies in all of them and shares an identity with it.
+ * every reading one misread away (in a one-cell repair, also two look-alikes away, and an
+ * unsure reading any value of its count of digits). Pruned only by necessity: a one-cell repair lies in every failing
+ * identity; in a two-cell repair one cell lies in a failing identity, or the other lies
+ * in all of them and shares an identity with it.
  */
 function bruteForceRepairs(tables: TablesOf, provenance: Provenance): string[] {
   const ocr = Object.keys(provenance).filter((p) => provenance[p]!.confidence !== undefined);
@@ -99,7 +123,9 @@ function bruteForceRepairs(tables: TablesOf, provenance: Provenance): string[] {
   const singles: string[] = [];
   for (const a of inAll) {
     const before = get(tables, a);
-    for (const v of alternatives(provenance[a]!.raw)) {
+    const { raw, confidence } = provenance[a]!;
+    const values = new Set([...alternatives(raw), ...twoLookAlikesAway(raw), ...(before !== null && unsureReading(raw, confidence!) ? sameLength(raw) : [])]);
+    for (const v of values) {
       set(tables, a, v);
       if (holds()) singles.push(`${a}=${v}`);
     }
@@ -132,47 +158,82 @@ function bruteForceRepairs(tables: TablesOf, provenance: Provenance): string[] {
   return [...pairs];
 }
 
+interface Mix {
+  /** The share of cases misreading table 四 (one identity holds a group of five cells) rather than any table. */
+  table4: number;
+  /** The share of cases with two misreads rather than one. */
+  double: number;
+  /** The share of cases whose misreads are readings their readers were unsure of, of any other digits. */
+  unsure: number;
+  /** The share of the other cases whose misreads change two digits of a cell to look-alikes. */
+  twice: number;
+}
+
+/** `count` random cases under `mix`, each checked; returns how they went. */
+function runCases(seed: number, count: number, mix: Mix) {
+  const rnd = seededRandom(seed);
+  const tally = { cases: 0, repaired: 0, ambiguous: 0, refused: 0, repairedUnsure: 0, repairedTwice: 0 };
+  for (let n = 0; n < count; n++) {
+    const version: TemplateVersion = rnd() < 0.5 ? "2019" : "2021";
+    const truth = randomTables(rnd, version);
+    const tables: TablesOf = structuredClone(truth);
+    const provenance = provenanceOf(tables);
+    const printed = Object.keys(provenance);
+    const pool = rnd() < mix.table4 ? printed.filter((p) => p.startsWith("reviewLitigation.")) : printed;
+    const misreads = rnd() < mix.double ? 2 : 1;
+    const unsure = rnd() < mix.unsure;
+    const twice = !unsure && rnd() < mix.twice;
+    const misreadBy = unsure ? unsureMisreadOf : twice ? twiceMisreadOf : misreadOf;
+    const changed: string[] = [];
+    while (changed.length < misreads) {
+      const path = pool[Math.floor(rnd() * pool.length)]!;
+      const m = changed.includes(path) ? null : misreadBy(rnd, get(tables, path)!);
+      if (m === null) continue;
+      set(tables, path, m);
+      provenance[path] = { ...provenance[path]!, raw: String(m), confidence: unsure ? 40 : 60 };
+      changed.push(path);
+    }
+    if (failedEquations(tables).length === 0) continue; // a misread no identity sees: nothing to repair
+    tally.cases++;
+    const smallest = bruteForceRepairs(structuredClone(tables), provenance);
+    const { repairs } = repairOcrReadings(tables, provenance);
+    const where = `seed ${seed}, case ${n}: misread ${changed.map((p) => `${p} ${get(truth, p)}→${provenance[p]!.raw}`).join(", ")}; smallest repairs ${JSON.stringify(smallest)}`;
+    if (smallest.length > 1) {
+      tally.ambiguous++;
+      expect(repairs, where).toEqual([]);
+    }
+    if (repairs.length > 0) {
+      tally.repaired++;
+      if (repairs.some((r) => !alternatives(r.read).has(r.value) && twoLookAlikesAway(r.read).has(r.value))) tally.repairedTwice++;
+      else if (repairs.some((r) => !alternatives(r.read).has(r.value))) tally.repairedUnsure++;
+      expect(smallest, where).toEqual([repairs.map((r) => `${r.path}=${r.value}`).sort().join(" ")]);
+      expect(tables, where).toEqual(truth);
+    } else tally.refused++;
+  }
+  return tally;
+}
+
 describe("OCR repair, property test", () => {
   it("applies a repair only when it is the unique smallest one, and every applied repair restores the truth", () => {
-    const seed = 20261127;
-    const rnd = seededRandom(seed);
-    const tally = { cases: 0, repaired: 0, ambiguous: 0, refused: 0 };
-    for (let n = 0; n < 150; n++) {
-      const version: TemplateVersion = rnd() < 0.5 ? "2019" : "2021";
-      const truth = randomTables(rnd, version);
-      const tables: TablesOf = structuredClone(truth);
-      const provenance = provenanceOf(tables);
-      // A third of the cases misread table 四, where one identity holds a group of five cells.
-      const printed = Object.keys(provenance);
-      const pool = rnd() < 0.33 ? printed.filter((p) => p.startsWith("reviewLitigation.")) : printed;
-      const misreads = rnd() < 0.5 ? 1 : 2;
-      const changed: string[] = [];
-      while (changed.length < misreads) {
-        const path = pool[Math.floor(rnd() * pool.length)]!;
-        const m = changed.includes(path) ? null : misreadOf(rnd, get(tables, path)!);
-        if (m === null) continue;
-        set(tables, path, m);
-        provenance[path] = { ...provenance[path]!, raw: String(m), confidence: 60 };
-        changed.push(path);
-      }
-      if (failedEquations(tables).length === 0) continue; // a misread no identity sees: nothing to repair
-      tally.cases++;
-      const smallest = bruteForceRepairs(structuredClone(tables), provenance);
-      const { repairs } = repairOcrReadings(tables, provenance);
-      const where = `seed ${seed}, case ${n}: misread ${changed.map((p) => `${p} ${get(truth, p)}→${provenance[p]!.raw}`).join(", ")}; smallest repairs ${JSON.stringify(smallest)}`;
-      if (smallest.length > 1) {
-        tally.ambiguous++;
-        expect(repairs, where).toEqual([]);
-      }
-      if (repairs.length > 0) {
-        tally.repaired++;
-        expect(smallest, where).toEqual([repairs.map((r) => `${r.path}=${r.value}`).sort().join(" ")]);
-        expect(tables, where).toEqual(truth);
-      } else tally.refused++;
-    }
+    const tally = runCases(20261127, 150, { table4: 0.33, double: 0.5, unsure: 0.3, twice: 0.2 });
     // Not vacuous: the cases reach both branches.
     expect(tally.cases, JSON.stringify(tally)).toBeGreaterThan(100);
     expect(tally.repaired, JSON.stringify(tally)).toBeGreaterThan(30);
     expect(tally.ambiguous, JSON.stringify(tally)).toBeGreaterThan(10);
+    expect(tally.repairedUnsure, JSON.stringify(tally)).toBeGreaterThan(0);
+  });
+
+  it("gives an unsure reading the value two identities require, only when that one cell alone is the smallest repair", () => {
+    const tally = runCases(20261129, 80, { table4: 0, double: 0.25, unsure: 1, twice: 0 });
+    expect(tally.cases, JSON.stringify(tally)).toBeGreaterThan(60);
+    expect(tally.repairedUnsure, JSON.stringify(tally)).toBeGreaterThan(20);
+    expect(tally.ambiguous + tally.refused, JSON.stringify(tally)).toBeGreaterThan(10);
+  });
+
+  it("changes two digits of one cell to look-alikes only when that one cell alone is the smallest repair", () => {
+    const tally = runCases(20261130, 80, { table4: 0.2, double: 0.25, unsure: 0, twice: 1 });
+    expect(tally.cases, JSON.stringify(tally)).toBeGreaterThan(50);
+    expect(tally.repairedTwice, JSON.stringify(tally)).toBeGreaterThan(10);
+    expect(tally.ambiguous + tally.refused, JSON.stringify(tally)).toBeGreaterThan(10);
   });
 });

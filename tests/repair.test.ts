@@ -22,10 +22,10 @@ function ocrTables(): { tables: Tables; provenance: Provenance } {
   return { tables: truth, provenance };
 }
 
-function misread(t: { tables: Tables; provenance: Provenance }, path: string, raw: string, value: number | null): void {
+function misread(t: { tables: Tables; provenance: Provenance }, path: string, raw: string, value: number | null, confidence = 60): void {
   const [table, row, col] = path.split(".") as ["applications" | "reviewLitigation", string, string];
   ((t.tables[table] as unknown as Grid)[row]!)[col] = value;
-  t.provenance[path] = { ...t.provenance[path]!, raw, confidence: 60 };
+  t.provenance[path] = { ...t.provenance[path]!, raw, confidence };
 }
 
 describe("alternative readings", () => {
@@ -50,6 +50,38 @@ describeCorpus("repairOcrReadings", () => {
     expect(issues[0]).toMatchObject({ code: "OCR_REPAIRED", severity: "warning", expected: 447, actual: "417" });
   });
 
+  it("repairs a serif 1 read as 3 (\"11\" as \"31\" at 90, a 200-dpi scan)", () => {
+    const t = ocrTables();
+    misread(t, "applications.unableNeedsCreation.naturalPerson", "31", 31, 90);
+    expect(repairOcrReadings(t.tables, t.provenance).repairs).toEqual([{ path: "applications.unableNeedsCreation.naturalPerson", read: "31", confidence: 90, value: 11 }]);
+  });
+
+  it("repairs a cell with two digits misread as look-alikes when that one cell alone fits (\"11\" read \"34\" at 93)", () => {
+    const t = ocrTables();
+    misread(t, "applications.unableNeedsCreation.naturalPerson", "34", 34, 93);
+    const { repairs, issues } = repairOcrReadings(t.tables, t.provenance);
+    expect(repairs).toEqual([{ path: "applications.unableNeedsCreation.naturalPerson", read: "34", confidence: 93, value: 11 }]);
+    expect(issues).toEqual([expect.objectContaining({ code: "OCR_REPAIRED", message: expect.stringContaining("two look-alike digits away") })]);
+  });
+
+  it("gives an unsure reading (below 50) the value of its count of digits that two identities require; a confident one keeps its reading", () => {
+    // "67" read "14": two digits wrong, neither a look-alike. At 40 the readers disagreed: only the digit count stands.
+    const unsure = ocrTables();
+    misread(unsure, "applications.otherOverdueCorrection.naturalPerson", "14", 14, 40);
+    const { repairs, issues } = repairOcrReadings(unsure.tables, unsure.provenance);
+    expect(repairs).toEqual([{ path: "applications.otherOverdueCorrection.naturalPerson", read: "14", confidence: 40, value: 67 }]);
+    expect(issues).toEqual([expect.objectContaining({ code: "OCR_REPAIRED", expected: 67, actual: "14", message: expect.stringContaining("the only value of 2 digits") })]);
+    // Read at 90, "14" is what the page prints as far as OCR can tell: a report's own arithmetic error is kept.
+    const confident = ocrTables();
+    misread(confident, "applications.otherOverdueCorrection.naturalPerson", "14", 14, 90);
+    expect(repairOcrReadings(confident.tables, confident.provenance).repairs).toEqual([]);
+    expect((confident.tables.applications as unknown as Grid).otherOverdueCorrection!.naturalPerson).toBe(14);
+    // Nor does an unsure reading take a value of another count of digits, unless one misread away ("5" cannot become 67).
+    const shorter = ocrTables();
+    misread(shorter, "applications.otherOverdueCorrection.naturalPerson", "5", 5, 40);
+    expect(repairOcrReadings(shorter.tables, shorter.provenance).repairs).toEqual([]);
+  });
+
   it("repairs two cells, one of them unreadable (stray marks)", () => {
     const t = ocrTables();
     misread(t, "applications.partiallyGranted.naturalPerson", "417", 417);
@@ -64,8 +96,12 @@ describeCorpus("repairOcrReadings", () => {
   it("does not repair a table 四 cell: its one identity cannot tell which of its cells was misread", () => {
     const t = ocrTables();
     misread(t, "reviewLitigation.review.corrected", "84", 84);
-    // 84 → 64 is the only single-cell fit, but a double misread elsewhere in the group would look the same.
-    expect(minimalRepairs(t.tables, t.provenance)).toEqual([[{ path: "reviewLitigation.review.corrected", read: "84", confidence: 60, value: 64 }]]);
+    // 84 → 64 fits, and so does 尚未审结 "37" → 17 (a serif 1 read as 3): two single-cell fits. And
+    // were 84 → 64 the only one, a double misread elsewhere in the group would look the same.
+    expect(minimalRepairs(t.tables, t.provenance)).toEqual([
+      [{ path: "reviewLitigation.review.corrected", read: "84", confidence: 60, value: 64 }],
+      [{ path: "reviewLitigation.review.pending", read: "37", confidence: 90, value: 17 }],
+    ]);
     const { repairs, issues } = repairOcrReadings(t.tables, t.provenance);
     expect(repairs).toEqual([]);
     expect(issues).toEqual([]);

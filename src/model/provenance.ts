@@ -56,6 +56,12 @@ export const CellProvenance = z.object({
 });
 export type CellProvenance = z.infer<typeof CellProvenance>;
 
+/**
+ * An OCR reading below this confidence is unsure (OCR_UNCERTAIN): the readers disagreed,
+ * or its ink contradicts it, and nothing but the identities vouches for it.
+ */
+export const OCR_CONFIDENT = 50;
+
 /** Cell path (e.g. "applications.granted.total") → where its value came from. */
 export const Provenance = z.record(z.string(), CellProvenance);
 export type Provenance = z.infer<typeof Provenance>;

@@ -3,11 +3,17 @@
  * OCR'd numbers, every repair of the whole record is enumerated — each a set of cells
  * (one, else two) given another reading one misread away (a digit confused with a
  * look-alike: 3↔8, 5↔6, 1↔7, 0↔8 …, or dropped or doubled) — under which every
- * identity holds. A repair is applied only when it is the unique one of the smallest
- * size, and only when every cell it changes is checked by two identities or more: one
- * equation can say that one of its cells is off, not which; a second one crossing it
- * confirms the cell. Otherwise the readings stay and the identity errors remain.
- * Text-layer and HTML values are never touched: there a failed identity is the source's own.
+ * identity holds. A repair of one cell may also give its cell a reading two look-alikes
+ * away ("11" in a serif font read "34" at 93), and a reading its readers were unsure of
+ * (below OCR_CONFIDENT: they disagreed, or its ink contradicts it) any value of its
+ * count of digits: such a reading vouches for nothing but that count ("77" read "14" at
+ * 40). A repair is applied only when it is the unique one of the smallest size, and
+ * only when every cell it changes is checked by two identities or more: one equation
+ * can say that one of its cells is off, not which; a second one crossing it confirms the
+ * cell. Otherwise the readings stay and the identity errors remain. Text-layer and HTML
+ * values are never touched: there a failed identity is the source's own — and a
+ * confident reading changes only to look-alikes, so that a scanned report's own
+ * arithmetic error (a 总计 printed 0) is kept as printed.
  *
  * A cell left null because it could not be read (a row not found or not placed, a cell
  * unparsed: an error issue names it) is unknown, not blank: an identity it is a term of
@@ -15,18 +21,21 @@
  */
 import { TEMPLATES, type Templates } from "../definition/index.js";
 import type { Issue } from "../model/issue.js";
-import type { Provenance } from "../model/provenance.js";
+import { OCR_CONFIDENT, type Provenance } from "../model/provenance.js";
 import { cellValue, equations, sides, type CellRef, type Equation, type TablesOf } from "../definition/equations.js";
 import { namingIndex } from "./flags.js";
 
-/** Digits tesseract confuses with each other in print. */
+/**
+ * The digits a digit tesseract read may have been printed as. A "1" with a foot serif
+ * (WenQuanYi's, at 200 dpi) is read as 2, 3, 4, 5 or 7: "11" as "31" at 90.
+ */
 const LOOK_ALIKES: Record<string, string> = {
   "0": "869",
   "1": "74",
-  "2": "7",
-  "3": "859",
+  "2": "71",
+  "3": "8591",
   "4": "19",
-  "5": "638",
+  "5": "6381",
   "6": "580",
   "7": "12",
   "8": "30695",
@@ -49,6 +58,32 @@ export function alternatives(read: string): Set<number> {
   return new Set([...out].filter((s) => s !== "" && (s === "0" || s[0] !== "0")).map(Number));
 }
 
+/**
+ * Whether a reading its readers were unsure of may be any value of its count of digits
+ * (in a repair of one cell): a whole number, read below OCR_CONFIDENT.
+ */
+export function unsureReading(read: string, confidence: number): boolean {
+  return confidence < OCR_CONFIDENT && /^\d+$/.test(read.trim());
+}
+
+/** Values the printed digits could have been with two of them misread as look-alikes (in a repair of one cell). */
+export function twoLookAlikesAway(read: string): Set<number> {
+  const digits = read.trim();
+  const out = new Set<number>();
+  if (!/^\d{2,9}$/.test(digits)) return out;
+  for (let i = 0; i < digits.length; i++) {
+    for (let j = i + 1; j < digits.length; j++) {
+      for (const a of LOOK_ALIKES[digits[i]!]!) {
+        for (const b of LOOK_ALIKES[digits[j]!]!) {
+          const v = digits.slice(0, i) + a + digits.slice(i + 1, j) + b + digits.slice(j + 1);
+          if (v[0] !== "0") out.add(Number(v));
+        }
+      }
+    }
+  }
+  return out;
+}
+
 export interface Repair {
   path: string;
   read: string;
@@ -60,7 +95,12 @@ interface Candidate {
   cell: CellRef;
   read: string;
   confidence: number;
+  /** The readings one misread away. */
   options: Set<number>;
+  /** In a repair of one cell, also the readings two look-alikes away. */
+  twice: Set<number>;
+  /** An unsure reading: in a repair of one cell, any value of its count of digits. */
+  unsure: boolean;
   /** The equations the cell is a term of, with its coefficient (+1 a part, −1 a total). */
   terms: { eq: number; coef: number }[];
   /** The equations that require it printed. */
@@ -94,7 +134,7 @@ class System {
       const options = alternatives(p.raw);
       // A cell read with stray marks ("人4") was left null: its digits are a reading too.
       if (value === null) options.add(Number(digits));
-      const c: Candidate = { cell, read: p.raw, confidence: p.confidence, options, terms: [], required: [] };
+      const c: Candidate = { cell, read: p.raw, confidence: p.confidence, options, twice: value === null ? new Set() : twoLookAlikesAway(p.raw), unsure: value !== null && unsureReading(p.raw, p.confidence), terms: [], required: [] };
       byPath.set(cell.path, c);
       return c;
     };
@@ -158,15 +198,25 @@ const keyOf = (r: Repair[]) =>
     .join("|");
 
 /**
- * The value `c` must take so that the failing equation `i` holds, if `c` is one of its
- * terms and that value is one of its alternative readings.
+ * Whether `c` may take `v`: a reading one misread away — or, `alone` (a repair of one
+ * cell), two look-alikes away, or if unsure any of its count of digits.
  */
-function valueFixing(sys: System, c: Candidate, i: number): number | null {
+function admits(c: Candidate, v: number, alone: boolean): boolean {
+  if (c.options.has(v)) return true;
+  if (!alone) return false;
+  return c.twice.has(v) || (c.unsure && Number.isInteger(v) && v >= 0 && String(v).length === c.read.trim().length && v !== Number(c.read));
+}
+
+/**
+ * The value `c` must take so that the failing equation `i` holds, if `c` is one of its
+ * terms and `admits` that value.
+ */
+function valueFixing(sys: System, c: Candidate, i: number, alone: boolean): number | null {
   const term = c.terms.find((t) => t.eq === i);
   const r = sys.residual(i);
   if (!term || term.coef === 0 || r === null) return null;
   const v = (sys.value(c.cell) ?? 0) - r / term.coef;
-  return c.options.has(v) ? v : null;
+  return admits(c, v, alone) ? v : null;
 }
 
 /**
@@ -183,9 +233,9 @@ export function minimalRepairs(tables: TablesOf, provenance: Provenance, templat
   const inAll = (c: Candidate, eqs: number[]) => eqs.every((i) => c.terms.some((t) => t.eq === i && t.coef !== 0));
 
   /** Tries `c` at the value that fixes the first of `open`; keeps the change if every equation then holds. */
-  const tryFix = (c: Candidate, open: number[], check: Set<number>): number | null => {
+  const tryFix = (c: Candidate, open: number[], check: Set<number>, alone: boolean): number | null => {
     if (!inAll(c, open)) return null;
-    const v = valueFixing(sys, c, open[0]!);
+    const v = valueFixing(sys, c, open[0]!, alone);
     if (v === null) return null;
     const before = cellValue(tables, c.cell);
     sys.set(c.cell, v);
@@ -196,7 +246,7 @@ export function minimalRepairs(tables: TablesOf, provenance: Provenance, templat
 
   // One cell: it must be a term of every failing equation.
   for (const c of sys.candidates) {
-    const v = tryFix(c, failing, new Set(failing));
+    const v = tryFix(c, failing, new Set(failing), true);
     if (v !== null) found.set(keyOf([repair(c, v)]), [repair(c, v)]);
     if (found.size >= limit) return [...found.values()];
   }
@@ -219,7 +269,7 @@ export function minimalRepairs(tables: TablesOf, provenance: Provenance, templat
       if (open.length > 0) {
         for (const b of termsOf.get(open[0]!) ?? []) {
           if (b === a) continue;
-          const vb = tryFix(b, open, check);
+          const vb = tryFix(b, open, check, false);
           if (vb === null) continue;
           const r = [repair(a, va), repair(b, vb)];
           found.set(keyOf(r), r);
@@ -258,7 +308,11 @@ export function repairOcrReadings(tables: TablesOf, provenance: Provenance, temp
       code: "OCR_REPAIRED",
       severity: "warning",
       path: r.path,
-      message: `OCR read "${r.read}" (confidence ${Math.round(r.confidence)}); ${r.value} is the only reading one misread away that makes every identity hold, and two identities confirm the cell`,
+      message: alternatives(r.read).has(r.value)
+        ? `OCR read "${r.read}" (confidence ${Math.round(r.confidence)}); ${r.value} is the only reading one misread away that makes every identity hold, and two identities confirm the cell`
+        : twoLookAlikesAway(r.read).has(r.value)
+          ? `OCR read "${r.read}" (confidence ${Math.round(r.confidence)}); ${r.value}, two look-alike digits away, is the only change of one cell that makes every identity hold, and two identities confirm the cell`
+          : `OCR read "${r.read}" unsure (confidence ${Math.round(r.confidence)}); ${r.value} is the only value of ${r.read.trim().length} digit${r.read.trim().length === 1 ? "" : "s"} in one cell that makes every identity hold, and two identities confirm the cell`,
       expected: r.value,
       actual: r.read,
     })),

@@ -1,13 +1,10 @@
 /** Gathers what a parser finds besides values: issues, and where each value came from. */
 import type { Issue, IssueCode } from "../../model/issue.js";
-import type { Provenance } from "../../model/provenance.js";
+import { OCR_CONFIDENT, type Provenance } from "../../model/provenance.js";
 import type { TableRow, ValueCell } from "./rows.js";
 
-/**
- * Below this confidence an OCR reading is flagged. Measured over 1,191 OCR'd number cells
- * of the renderings: the one wrong reading was at 39, and 2 % of the right ones below 50.
- */
-const OCR_CONFIDENT = 50;
+// OCR_CONFIDENT: below it a reading is flagged. Measured over 1,191 OCR'd number cells of
+// the renderings: the one wrong reading was at 39, and 2 % of the right ones below 50.
 
 export class Collector {
   readonly issues: Issue[] = [];
