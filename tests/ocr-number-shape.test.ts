@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { components, numberShape } from "../src/layout/raster/components.js";
+import { inkPoint } from "../src/sources/ocr/cells.js";
 import { createRaster, type Raster } from "../src/layout/raster/raster.js";
 
 /** A white image with black boxes [x0, y0, x1, y1) of ink. */
@@ -20,6 +21,23 @@ function ink(width: number, height: number, boxes: [number, number, number, numb
 const shapeOf = (r: Raster) => numberShape(components(r, 128), r);
 
 describe("number-shaped ink", () => {
+  it("a decimal point on the baseline says after how many digits it stands", () => {
+    // Three digit bars 8 px wide, 20 tall (rows 10–29), 4 px apart; a 3×3 dot on their baseline after the first, and again after the second.
+    const digits: [number, number, number, number][] = [
+      [10, 10, 18, 30],
+      [26, 10, 34, 30],
+      [42, 10, 50, 30],
+    ];
+    const first = shapeOf(ink(70, 40, [...digits, [20, 27, 23, 30]]));
+    expect(first).toMatchObject({ digits: 3, point: true, pointAfter: 1 });
+    expect(shapeOf(ink(70, 40, [...digits, [36, 27, 39, 30]]))).toMatchObject({ digits: 3, point: true, pointAfter: 2 });
+    expect(shapeOf(ink(70, 40, digits))).toMatchObject({ digits: 3, point: false, pointAfter: null });
+    // A reading of the ink's digits without the point gets its place; one with it, or with another count of digits, none.
+    expect(inkPoint("724", first)).toBe(1);
+    expect(inkPoint("7.24", first)).toBeUndefined();
+    expect(inkPoint("72", first)).toBeUndefined();
+  });
+
   it("a 7 whose bar broke from its stem is still a digit", () => {
     // Bar: rows 10–12; stem: rows 17–30, under the bar's right end; 4 blank rows between.
     const seven = ink(40, 40, [

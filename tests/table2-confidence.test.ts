@@ -61,6 +61,28 @@ describe("table 二 read by OCR", () => {
     expect(out.issues.filter((i) => i.code === "OCR_UNCERTAIN").map((i) => [i.path, i.actual])).toEqual([["activeDisclosure.fees.amountWanYuan", "24252311082"]]);
   });
 
+  it("places a decimal point the ink shows and no reader read in an amount, and nowhere else", () => {
+    // A 200-dpi scan: 行政事业性收费 7.2 read "72" by every reader; the cell's ink has a point after its first digit.
+    const withPoint = (l: LayoutLine, col: number, after: number): LayoutLine => {
+      l.cells[col]!.inkPoint = after;
+      return l;
+    };
+    const lines = [
+      row([["信息内容", 90], ["本年制发件数", 91], ["本年废止件数", 92], ["现行有效件数", 90]]),
+      withPoint(row([["行政规范性文件", 88], ["54", 40], ["1", 93], ["9", 90]]), 1, 1),
+      withPoint(row([["行政事业性收费", 89], ["72", 40]]), 1, 1),
+    ];
+    const out = new Collector();
+    const result = parseActiveDisclosure(flowRows(lines, lines.map((_, i) => i)), "本年制发件数 本年废止件数 现行有效件数 本年收费金额（单位：万元）", out);
+    const table = result && "table" in result ? result.table : null;
+    // A count takes no point: the mark is a speck there, and "54" stays 54 (flagged by its confidence).
+    expect(table).toMatchObject({ normativeDocuments: { issued: 54 }, fees: { amountWanYuan: 7.2 } });
+    const fees = out.issues.filter((i) => i.path === "activeDisclosure.fees.amountWanYuan");
+    expect(fees.map((i) => i.code)).toEqual(["OCR_UNCERTAIN", "OCR_UNCERTAIN"]);
+    expect(fees[1]).toMatchObject({ actual: "72", expected: 7.2, message: expect.stringContaining("decimal point its ink shows after 1 digit") });
+    expect(out.provenance["activeDisclosure.fees.amountWanYuan"]?.raw).toBe("72");
+  });
+
   it("joins a note the page pass read as a cell of its own to the number it follows", () => {
     // yunxi-2023 printed by wkhtmltopdf without borders, scanned at 200 dpi: the space in
     // "15 （含修订2件）" split it into two cells, and the row had 4 values for 3 columns.

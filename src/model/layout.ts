@@ -25,6 +25,13 @@ export interface LayoutCell {
   /** OCR: the reader's confidence in this text, 0–100. */
   confidence?: number;
   /**
+   * OCR: the text is a plain number whose ink shows a decimal point after this many
+   * digits, which no reader read ("7.2" read as 72). The parsers place the point in a
+   * column that takes decimals (table 二's amounts) and nowhere else: in a count it is a
+   * speck. The confidence is already low (the cell is flagged either way).
+   */
+  inkPoint?: number;
+  /**
    * Grid cells of PDFs and OCR'd tables: the cell's left and right edge from its table's
    * left edge, in points — for joining a row a page break split (layout/split-rows.ts).
    * Not x0/x1, which would make the parsers place its value by x-centre.

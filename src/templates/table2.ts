@@ -154,8 +154,23 @@ function fieldValue(column: ColumnDef, cell: ValueCell | null, header: string, p
   return value;
 }
 
-function columnValue(column: ColumnDef, cell: ValueCell | null, header: string, path: string, out: Collector): unknown {
+/**
+ * An OCR'd number whose ink shows a decimal point no reader read ("7.2" read as 72), in a
+ * column that takes decimals: the point goes where the ink has it, and an issue says so
+ * (the reading was flagged unsure already). In a count the mark is a speck and is ignored.
+ */
+function withInkPoint(column: ColumnDef, cell: ValueCell | null, path: string, out: Collector): number | null {
   const value = numberOf(cell);
+  const plain = /^\s*(-?)(\d+)\s*$/.exec(cell?.text ?? "");
+  const after = cell?.inkPoint;
+  if (value === null || after === undefined || !plain || (column.type !== "decimal" && column.type !== "amount") || after >= plain[2]!.length) return value;
+  const placed = Number(`${plain[1]}${plain[2]!.slice(0, after)}.${plain[2]!.slice(after)}`);
+  out.issue("OCR_UNCERTAIN", "warning", path, `OCR read "${cell!.text}" without the decimal point its ink shows after ${after} digit${after === 1 ? "" : "s"}: taken as ${placed}`, { actual: cell!.text, expected: placed });
+  return placed;
+}
+
+function columnValue(column: ColumnDef, cell: ValueCell | null, header: string, path: string, out: Collector): unknown {
+  const value = withInkPoint(column, cell, path, out);
   const unit = cell?.reading.kind === "number" ? cell.reading.unit : null;
   if (column.type === "amount") return { value, unit: unit ?? columnHeaderUnit(column, header) };
   if (column.type === "decimal" && column.unit) {

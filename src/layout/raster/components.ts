@@ -79,6 +79,8 @@ export interface NumberShape {
    * baseline (a thousands comma hangs below it). A reading without a point is then wrong.
    */
   point: boolean;
+  /** Where that point stands: after how many digits (null without one). */
+  pointAfter: number | null;
 }
 
 /**
@@ -101,14 +103,15 @@ export function numberShape(marks: Component[], image?: Raster, threshold = 128)
   // Characters printed one above the other (a vertical header 结/果/维/持) merge into one
   // narrow, tall glyph; blank rows inside it give them away. A digit has none.
   if (image && digits.some((g) => hasBlankBand(image, g, threshold))) return null;
-  return { digits: digits.length, height, negative: isMinus(all[0]!, digits), point: hasPoint(all, digits, height) };
+  const point = pointMark(all, digits, height);
+  return { digits: digits.length, height, negative: isMinus(all[0]!, digits), point: point !== undefined, pointAfter: point ? digits.filter((d) => d.x1 < point.x0).length : null };
 }
 
-/** Whether a small round mark between the first and the last digit sits on their baseline (see NumberShape.point). */
-function hasPoint(all: Component[], digits: Component[], height: number): boolean {
+/** A small round mark between the first and the last digit, on their baseline (see NumberShape.point). */
+function pointMark(all: Component[], digits: Component[], height: number): Component | undefined {
   const bottom = Math.max(...digits.map((d) => d.y1));
   const [first, last] = [digits[0]!, digits.at(-1)!];
-  return all.some((m) => {
+  return all.find((m) => {
     if (digits.includes(m) || m.x0 <= first.x1 || m.x1 >= last.x0) return false;
     const [w, h] = [m.x1 - m.x0 + 1, m.y1 - m.y0 + 1];
     return h <= height * 0.3 && w <= 2 * h && h <= 2 * w && Math.abs(m.y1 - bottom) <= Math.max(1, height * 0.12);

@@ -13,6 +13,8 @@ export const DIGITS = "0123456789.,-";
 export interface CellReading {
   text: string;
   confidence: number;
+  /** The ink shows a decimal point after this many digits that the reading lacks (see inkPoint). */
+  inkPoint?: number;
 }
 
 /** A cell's crop, cleaned, and what its ink looks like. */
@@ -179,6 +181,17 @@ export async function readText(cell: CleanCell, pool: OcrPool, dpi: number): Pro
 /** Whether the ink is a number printed at the table's digit height (stacked header text such as 结/果/维/持 is narrow too, but twice as tall). */
 export function isNumberCell(cell: CleanCell, digitHeight: number | null): cell is CleanCell & { shape: NumberShape } {
   return cell.shape !== null && digitHeight !== null && Math.abs(cell.shape.height - digitHeight) <= digitHeight * 0.3;
+}
+
+/**
+ * Where the ink shows a decimal point a plain number's reading lacks ("7.2" read as 72
+ * by every reader), after how many of its digits: only when the reading has the ink's
+ * count of digits and the point stands between two of them. The reading is kept; the
+ * parser uses the place only in a column that takes decimals (layout.ts LayoutCell.inkPoint).
+ */
+export function inkPoint(text: string, shape: NumberShape | null): number | undefined {
+  if (!shape?.point || shape.pointAfter === null || !/^\d+$/.test(text)) return undefined;
+  return text.length === shape.digits && shape.pointAfter >= 1 && shape.pointAfter < shape.digits ? shape.pointAfter : undefined;
 }
 
 /** The shape's sign in front of a number read without one. */

@@ -17,7 +17,7 @@ import { crop, downscale, greyHistogram, inkCount, inkFraction, isBilevel, otsuT
 import { eraseRulings, findRulings, gridRulings } from "../../layout/raster/rulings.js";
 import { markCut, markOpenTop, ruledLength } from "../../layout/split-rows.js";
 import type { OcrPool } from "../_internal/tesseract.js";
-import { digitCount, UNAGREED } from "./cells.js";
+import { digitCount, inkPoint, UNAGREED } from "./cells.js";
 import { rereadGarbled } from "./garbled.js";
 import { isSpeck, SIGNED } from "./specks.js";
 import { settleLooseNumbers } from "./loose-numbers.js";
@@ -86,6 +86,8 @@ function checkNumber(word: OcrWord, page: Raster, threshold: number): void {
   const shape = numberShape(components(box, threshold), box);
   if (shape) word.text = `${shape.negative ? "-" : ""}${number[1]!}`;
   if (shape && (number[1]!.includes(".") !== shape.point || digits !== shape.digits)) word.confidence = Math.min(word.confidence, UNAGREED);
+  const point = inkPoint(number[1]!, shape);
+  if (point !== undefined) word.inkPoint = point;
   // A digit the reading dropped may lie in or just outside its box (84 read as 4, boxed
   // over the 4 and a sliver of the 8; a small scan's digits touch, one blot): the ink that
   // meets the box, a digit's width around it, is wider than the digits read can be.

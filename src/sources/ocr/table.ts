@@ -18,6 +18,7 @@ import {
   cleanCell,
   digitCount,
   DIGITS,
+  inkPoint,
   isNumberCell,
   isNumberText,
   readDigits,
@@ -117,7 +118,8 @@ export async function settleNumber(cell: CleanCell & { shape: { digits: number }
   // The ink shows a decimal point the reading lacks ("12.6" read as 126 by every reader),
   // or two readers agreed on a number the re-reading overrules: unsure.
   const unsure = again && (again.text.includes(".") !== cell.shape.point || (otherwise !== undefined && otherwise.text !== again.text));
-  return unsure ? { ...again, confidence: Math.min(again.confidence, UNAGREED) } : again;
+  const point = again ? inkPoint(again.text, cell.shape) : undefined;
+  return unsure ? { ...again, confidence: Math.min(again.confidence, UNAGREED), ...(point === undefined ? {} : { inkPoint: point }) } : again;
 }
 
 /**
@@ -133,7 +135,7 @@ async function settleCell(cell: CleanCell, pass: PassCell, strip: CellReading | 
   const numberInk = isNumberCell(cell, digitHeight);
   if (numberInk) {
     const number = await settleNumber(cell, pass, strip ?? null, ctx);
-    if (number) return { text: signed(number.text, cell.shape), confidence: number.confidence };
+    if (number) return { ...number, text: signed(number.text, cell.shape) };
   }
   // The sign of a number is taken from the ink (a speck reads as "-" too).
   if (pass.symbols > 0 && !pass.straddles && !pass.partial && pass.confidence >= TEXT_SETTLED && !(numberInk && marksOnly(pass.text))) return { text: signed(tidyNumber(pass.text), cell.shape), confidence: pass.confidence };
@@ -166,6 +168,7 @@ export async function readTable(page: Raster, erased: Raster, grid: TableGrid, t
     const [x0, y0, x1, y1] = cell.box.map((v) => toPoints(v, ctx.dpi)) as Box;
     const reading = readings[i]!;
     const layout: LayoutCell = { text: reading.text, col: cell.col, colSpan: cell.colSpan, rowSpan: cell.rowSpan, confidence: reading.confidence, origin: { kind: "pdf", page: ctx.page, box: [x0, y0, x1, y1] } };
+    if (reading.inkPoint !== undefined) layout.inkPoint = reading.inkPoint;
     setExtent(layout, x0, x1, toPoints(grid.box[0], ctx.dpi));
     rows.set(cell.row, [...(rows.get(cell.row) ?? []), layout]);
   });

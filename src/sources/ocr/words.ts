@@ -28,6 +28,8 @@ export interface OcrWord {
   symbols: OcrSymbol[];
   /** A number read from its own run of ink (loose-numbers.ts): a cell of its own, never grouped with its neighbours. */
   alone?: boolean;
+  /** A decimal point its ink shows after this many digits and the reading lacks (LayoutCell.inkPoint). */
+  inkPoint?: number;
 }
 
 export interface OcrLine {
@@ -242,5 +244,6 @@ function groupCell(words: OcrWord[], em: number, ctx: PositionContext): LayoutCe
   const box = [Math.min(...words.map((w) => w.box[0])), Math.min(...words.map((w) => w.box[1])), Math.max(...words.map((w) => w.box[2])), Math.max(...words.map((w) => w.box[3]))].map((v) =>
     toPoints(v, ctx.dpi),
   ) as Box;
-  return { text, x0: box[0], x1: box[2], confidence: Math.min(...words.map((w) => w.confidence)), origin: { kind: "pdf", page: ctx.page, box } };
+  const point = words.length === 1 ? words[0]!.inkPoint : undefined;
+  return { text, x0: box[0], x1: box[2], confidence: Math.min(...words.map((w) => w.confidence)), origin: { kind: "pdf", page: ctx.page, box }, ...(point === undefined ? {} : { inkPoint: point }) };
 }

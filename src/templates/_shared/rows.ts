@@ -29,6 +29,8 @@ export interface ValueCell {
   col?: number;
   /** OCR: the reader's confidence, 0–100. */
   confidence?: number;
+  /** OCR: a decimal point the ink shows after this many digits and the reading lacks (LayoutCell.inkPoint). */
+  inkPoint?: number;
 }
 
 export interface TableRow {
@@ -51,6 +53,7 @@ function valueCell(cell: LayoutCell, text = cell.text): ValueCell {
   }
   if (cell.col !== undefined) v.col = cell.col;
   if (cell.confidence !== undefined) v.confidence = cell.confidence;
+  if (cell.inkPoint !== undefined && text === cell.text) v.inkPoint = cell.inkPoint;
   return v;
 }
 
