@@ -8,7 +8,8 @@
  *
  *   npx tsx scripts/eval-random.ts [--count 100] [--seed 1] [--kinds text,html,pdf,dump,docx,doc,ofd]
  *                                  [--wording] [--keep DIR] [--verbose]
- * Slower kinds, on request: print-ruled, print-borderless (Chromium), scan-200 (OCR).
+ * Slower kinds, on request: print-ruled, print-borderless (Chromium), wk-ruled, wk-borderless
+ * (wkhtmltopdf), scan-200, scan-200-gs, scan-150, scan-200-borderless (OCR).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

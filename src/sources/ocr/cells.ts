@@ -4,7 +4,7 @@
  * (see table.ts). Digits go to the eng model with a digit whitelist, up to three
  * attempts; anything else to chi_sim.
  */
-import { components, numberShape, type Component, type NumberShape } from "../../layout/raster/components.js";
+import { components, glyphs, numberShape, type Component, type NumberShape } from "../../layout/raster/components.js";
 import { crop, pad, toPgm, upscale, type Raster } from "../../layout/raster/raster.js";
 import type { OcrLanguage, OcrPool } from "../_internal/tesseract.js";
 
@@ -29,6 +29,8 @@ export interface CleanCell {
   /** Every mark kept, small ones too, as boxes in page pixels: where the cell's writing is. */
   ink: [number, number, number, number][];
   shape: NumberShape | null;
+  /** Where `marks` are measured from: the page pixel of their (0, 0). */
+  offset: [number, number];
 }
 
 /**
@@ -85,7 +87,27 @@ export function cleanCell(page: Raster, box: [number, number, number, number], i
   // Tesseract finds a small number in a wide empty cell badly: read just the ink, with a margin.
   const cut = inkBox(marks, image, Math.round(dpi / 30));
   const cutOut = (r: Raster) => (cut ? crop(r, ...cut) : r);
-  return { image: cutOut(image), grey: cutOut(grey), soft: cutOut(soft), marks, ink, shape };
+  return { image: cutOut(image), grey: cutOut(grey), soft: cutOut(soft), marks, ink, shape, offset: [left, top] };
+}
+
+/** A sign word table 二's 本年增/减 prints before its number ("增 113", "减少 7"). */
+export const SIGN_WORD = /^\s*(增加|减少|增|减)\s*/u;
+
+/**
+ * Where the number after a sign word begins, in page pixels: midway between the last
+ * glyph not shaped like a digit (wider than 0.9 of its height, or of another height than
+ * the table's digits) and the first of the digit glyphs that end the cell. Null when the
+ * cell does not end in such a run, or nothing stands before it. The height must match
+ * closely: a Chinese character's narrow part (曾 of 增) is some 1.3 digits tall.
+ */
+export function numberAfterWord(cell: CleanCell, digitHeight: number | null): number | null {
+  if (digitHeight === null) return null;
+  const all = glyphs(cell.marks);
+  const digitLike = (g: Component) => g.x1 - g.x0 + 1 <= (g.y1 - g.y0 + 1) * 0.9 && Math.abs(g.y1 - g.y0 + 1 - digitHeight) <= digitHeight * 0.15;
+  let first = all.length;
+  while (first > 0 && digitLike(all[first - 1]!)) first--;
+  if (first === 0 || first === all.length) return null;
+  return cell.offset[0] + Math.round((all[first - 1]!.x1 + all[first]!.x0) / 2);
 }
 
 /** Tesseract's text of a cell: lines joined without separators, except between two numbers. */

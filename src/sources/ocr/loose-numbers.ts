@@ -125,14 +125,15 @@ const WELL_READ = 80;
 
 /**
  * The pass's lines with the page's loose numbers settled: `lines` come from the pass
- * over `page` (the page with ruled tables whited out), boxes in its pixels; `small` is
- * the page shrunk by `factor` (what the pass read), where the runs are looked for.
+ * over `page` (the page with ruled tables whited out), boxes in its pixels; the pass read
+ * the page shrunk `passFactor` times. The runs are looked for in `page` itself: shrunk,
+ * the digits of a number may touch and make one wide blot that is no number's shape (a
+ * 200-dpi scan of a borderless table, read at 300 dpi and shrunk to 150 for the pass:
+ * "364" found as nothing, and the pass had dropped it).
  */
-export async function settleLooseNumbers(lines: OcrLine[], page: Raster, small: { raster: Raster; factor: number }, ctx: LooseNumbersContext): Promise<OcrLine[]> {
+export async function settleLooseNumbers(lines: OcrLine[], page: Raster, passFactor: number, ctx: LooseNumbersContext): Promise<OcrLine[]> {
   const words = lines.flatMap((l) => l.words);
-  const runs = inkRuns(small.raster, ctx.threshold, ctx.dpi / small.factor)
-    .filter((r) => numberShape(r.marks) !== null)
-    .map((r) => ({ ...r, box: r.box.map((v) => v * small.factor) as Box }));
+  const runs = inkRuns(page, ctx.threshold, ctx.dpi).filter((r) => numberShape(r.marks) !== null);
   const passes = runs.map((run) => passOver(run, words, marginOf(run.box)));
   // The digits' height: that of the runs the pass itself read as numbers (a page with none
   // holds no table of numbers). Runs of another height (specks of a noisy scan, headings)
@@ -188,7 +189,7 @@ export async function settleLooseNumbers(lines: OcrLine[], page: Raster, small: 
   }));
   // The ink of a settled number is read: a pass word that holds none but theirs goes.
   const zones = placed.map((w) => ({ zone: grow(w.box, marginOf(w.box)), height: heightOf(w.box) }));
-  const dust = DUST * small.factor * small.factor;
+  const dust = DUST * passFactor * passFactor;
   for (const l of out) l.words = l.words.filter((w) => !readsOnlyPlaced(w, zones, page, ctx.threshold, dust));
   for (const word of placed) place(out, word);
   return out.filter((l) => l.words.length > 0);

@@ -61,7 +61,7 @@ async function readOutside(erased: Raster, grids: TableGrid[], threshold: number
   // block, all 7, each in its column), and reads narrative text the same.
   const small = downscale(masked, factor);
   const read = await ctx.pool.recognize({ image: toPgm(small), lang: "chi_sim", psm: 6, dpi: ctx.dpi / factor });
-  const lines = await settleLooseNumbers(passLines(read, 0, 0, factor), masked, { raster: small, factor }, { pool: ctx.pool, page: ctx.page, dpi: ctx.dpi, threshold });
+  const lines = await settleLooseNumbers(passLines(read, 0, 0, factor), masked, factor, { pool: ctx.pool, page: ctx.page, dpi: ctx.dpi, threshold });
   await rereadGarbled(lines, masked, { pool: ctx.pool, dpi: ctx.dpi, threshold });
   for (const word of lines.flatMap((l) => l.words)) checkNumber(word, masked, threshold);
   for (const line of lines) line.words = [...line.words].sort((a, b) => a.box[0] - b.box[0]).filter((w, i, words) => !isSpeck(w, words[i - 1], words[i + 1], line, masked, threshold, ctx.dpi));

@@ -21,9 +21,11 @@ import {
   inkPoint,
   isNumberCell,
   isNumberText,
+  numberAfterWord,
   readDigits,
   readText,
   signed,
+  SIGN_WORD,
   tidyNumber,
   UNAGREED,
   type CellReading,
@@ -148,6 +150,29 @@ async function settleCell(cell: CleanCell, pass: PassCell, strip: CellReading | 
   return { text: signed(again.text, cell.shape), confidence: again.confidence };
 }
 
+/**
+ * A cell of table 二's 本年增/减 that prints a sign word before its number ("减 7"): chi_sim
+ * reads the whole cell, and reads its digits as it reads Chinese ("减了"). The ink after
+ * the word, where it is shaped like a number, is read again as a number cell is — by the
+ * digit readers, until two agree — and the cell becomes the word and that number, with
+ * the number's confidence. Null where the cell is not such a cell.
+ */
+async function signedByWord(page: Raster, box: Box, cell: CleanCell, reading: CellReading, digitHeight: number | null, ctx: TableContext): Promise<CellReading | null> {
+  // Not "is the ink number-shaped": 增 is two narrow parts side by side (土 and 曾), and passes for digits.
+  const word = SIGN_WORD.exec(reading.text);
+  if (!word) return null;
+  const cut = numberAfterWord(cell, digitHeight);
+  if (cut === null) return null;
+  const digits = cleanCell(page, [cut - ctx.inset, box[1], box[2], box[3]], ctx.inset, ctx.threshold, ctx.dpi);
+  if (!isNumberCell(digits, digitHeight)) return null;
+  const rest = tidyNumber(reading.text.slice(word[0].length));
+  const earlier = isNumberText(rest) ? [{ text: rest, confidence: reading.confidence }] : [];
+  const number = await readDigits(digits, digits.shape.digits, ctx.pool, ctx.dpi, earlier);
+  if (!number) return null;
+  ctx.reread.count++;
+  return { text: `${word[1]} ${number.text}`, confidence: number.confidence };
+}
+
 function toPoints(px: number, dpi: number): number {
   return Math.round(((px * 72) / dpi) * 10) / 10;
 }
@@ -162,7 +187,12 @@ export async function readTable(page: Raster, erased: Raster, grid: TableGrid, t
     numbers.length > 0 && digitHeight !== null ? readStrips(numbers.map((i) => cleaned[i]!), digitHeight, ctx) : Promise.resolve([]),
   ]);
   const stripOf = new Map(numbers.map((cellIndex, k) => [cellIndex, strips[k] ?? null]));
-  const readings = await Promise.all(grid.cells.map((_, i) => settleCell(cleaned[i]!, pass[i]!, stripOf.get(i), digitHeight, ctx)));
+  const readings = await Promise.all(
+    grid.cells.map(async (cell, i) => {
+      const reading = await settleCell(cleaned[i]!, pass[i]!, stripOf.get(i), digitHeight, ctx);
+      return (await signedByWord(page, cell.box, cleaned[i]!, reading, digitHeight, ctx)) ?? reading;
+    }),
+  );
   const rows = new Map<number, LayoutCell[]>();
   grid.cells.forEach((cell, i) => {
     const [x0, y0, x1, y1] = cell.box.map((v) => toPoints(v, ctx.dpi)) as Box;
