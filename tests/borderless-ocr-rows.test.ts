@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { flatLabels, TEMPLATES } from "../src/definition/index.js";
 import type { LayoutCell, LayoutLine } from "../src/model/layout.js";
 import { Collector } from "../src/templates/_shared/collector.js";
-import { positionedRows } from "../src/templates/_shared/rows.js";
+import { flowRows, positionedRows } from "../src/templates/_shared/rows.js";
 import { parseApplications } from "../src/templates/table3.js";
 
 /** The value columns' x-extents (points), as the scan prints them. */
@@ -107,5 +107,22 @@ describe("a borderless table read by OCR: marks among a label's characters", () 
       [0, 1],
     );
     expect(rows.map((r) => r.values.length)).toEqual([7, 7]);
+  });
+});
+
+describe("a grid row of an OCR'd table whose last value is digits with a stray mark", () => {
+  // A random report scanned at 150 dpi: （七）总计's total 218784 read "2”18748" (7 characters). Taken for
+  // label text, it made the whole row a label with no values, and the row went missing (ROW_MISSING).
+  it("keeps the cell in its value column, so the row keeps its label and its values", () => {
+    const texts = ["(七)总计", "127903", "1401", "79356", "1", "9806", "317", "2”18748"];
+    const row: LayoutLine = {
+      isTableRow: true,
+      table: 10_301,
+      page: 3,
+      cells: texts.map((text, col): LayoutCell => ({ text, col, colSpan: 1, rowSpan: 1, confidence: col === 7 ? 60 : 95, origin: { kind: "pdf", page: 3, box: [col * 60, 0, col * 60 + 50, 20] } })),
+    };
+    const [parsed] = flowRows([row], [0]);
+    expect(parsed?.label).toBe("(七)总计");
+    expect(parsed?.values.map((v) => v.text)).toEqual(texts.slice(1));
   });
 });

@@ -80,8 +80,9 @@ export function mergeTokens(cells: LayoutCell[]): LayoutCell[] {
 
 /**
  * Index where the trailing run of value cells starts (cells.length if there is none).
- * A cell read by OCR that came out as a short non-number (a digit misread as 站) still
- * stands in its value column, so that the cells before it are not taken for labels.
+ * A cell read by OCR that came out as a short non-number (a digit misread as 站), or as
+ * digits with stray marks and no Chinese ("2”18748"), still stands in its value column,
+ * so that the cells before it are not taken for labels.
  * `columns`, where known (positioned lines: the x-extents of the numbers of the table),
  * says where the value columns are: a misread standing in none of them (a mark read
  * among the label's characters, "，_") is no value.
@@ -92,11 +93,12 @@ function trailingValuesStart(cells: LayoutCell[], emptyIsValue: boolean, columns
     const cell = cells[k - 1]!;
     const text = cell.text;
     // The first cell of a row is its label; a misread number is one character, two with a
-    // stray mark, or a short run of Latin letters and digits ("ad17" for 317): no label is.
+    // stray mark, or digits among Latin letters and marks ("ad17" for 317, "2”18748" for
+    // 218748, a 150-dpi scan's (七)总计 row lost whole when it was taken for a label): no label is.
     const misread =
       cell.confidence !== undefined &&
       k > 1 &&
-      (text.length === 1 || (text.length === 2 && /[^\p{Script=Han}]/u.test(text)) || (text.length <= 6 && /\d/.test(text) && !/\p{Script=Han}/u.test(text))) &&
+      (text.length === 1 || (text.length === 2 && /[^\p{Script=Han}]/u.test(text)) || (text.length <= 16 && /\d/.test(text) && !/\p{Script=Han}/u.test(text))) &&
       (columns === undefined || inColumn(cell, columns));
     if (text.trim() === "" ? !emptyIsValue : !isValueReading(readCell(text)) && !misread) break;
     k--;
