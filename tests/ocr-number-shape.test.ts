@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { components, numberShape } from "../src/layout/raster/components.js";
-import { inkPoint } from "../src/sources/ocr/cells.js";
+import { inkPoint, numberAfterWord, type CleanCell } from "../src/sources/ocr/cells.js";
 import { createRaster, type Raster } from "../src/layout/raster/raster.js";
 
 /** A white image with black boxes [x0, y0, x1, y1) of ink. */
@@ -36,6 +36,21 @@ describe("number-shaped ink", () => {
     expect(inkPoint("724", first)).toBe(1);
     expect(inkPoint("7.24", first)).toBeUndefined();
     expect(inkPoint("72", first)).toBeUndefined();
+  });
+
+  it("the number after a sign word starts at its first digit, its comma and point included", () => {
+    const box = (x0: number, y0: number, x1: number, y1: number) => ({ x0, y0, x1, y1, area: (x1 - x0 + 1) * (y1 - y0 + 1) });
+    const cellOf = (marks: ReturnType<typeof box>[]) => ({ marks, offset: [100, 50] }) as unknown as CleanCell;
+    // 减 (one wide glyph, 41×43), then "1,234" in 30-px digits: the comma is small and low.
+    const jian = box(0, 0, 40, 42);
+    const digits = [box(50, 6, 61, 35), box(66, 31, 69, 38), box(74, 6, 89, 35), box(94, 6, 109, 35), box(114, 6, 129, 35)];
+    expect(numberAfterWord(cellOf([jian, ...digits]), 30)).toBe(100 + Math.round((40 + 50) / 2));
+    // 增: two narrow halves, 土 of a digit's height and 曾 1.3 digits tall; then "7".
+    const zeng = [box(0, 4, 15, 36), box(17, 0, 41, 39)];
+    expect(numberAfterWord(cellOf([...zeng, box(52, 6, 67, 35)]), 30)).toBe(100 + Math.round((41 + 52) / 2));
+    // Digits alone, or no digits at the end: no cut.
+    expect(numberAfterWord(cellOf(digits), 30)).toBeNull();
+    expect(numberAfterWord(cellOf([jian]), 30)).toBeNull();
   });
 
   it("a 7 whose bar broke from its stem is still a digit", () => {

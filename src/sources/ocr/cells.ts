@@ -96,16 +96,21 @@ export const SIGN_WORD = /^\s*(增加|减少|增|减)\s*/u;
 /**
  * Where the number after a sign word begins, in page pixels: midway between the last
  * glyph not shaped like a digit (wider than 0.9 of its height, or of another height than
- * the table's digits) and the first of the digit glyphs that end the cell. Null when the
- * cell does not end in such a run, or nothing stands before it. The height must match
- * closely: a Chinese character's narrow part (曾 of 增) is some 1.3 digits tall.
+ * the table's digits) and the first of the digit glyphs that end the cell — with the
+ * small marks between them (the comma of 1,234, a decimal point), which belong to the
+ * number. Null when the cell does not end in such a run, or nothing stands before it.
+ * The height must match closely: a Chinese character's narrow part (曾 of 增) is some 1.3
+ * digits tall.
  */
 export function numberAfterWord(cell: CleanCell, digitHeight: number | null): number | null {
   if (digitHeight === null) return null;
   const all = glyphs(cell.marks);
-  const digitLike = (g: Component) => g.x1 - g.x0 + 1 <= (g.y1 - g.y0 + 1) * 0.9 && Math.abs(g.y1 - g.y0 + 1 - digitHeight) <= digitHeight * 0.15;
+  const height = (g: Component) => g.y1 - g.y0 + 1;
+  const digitLike = (g: Component) => g.x1 - g.x0 + 1 <= height(g) * 0.9 && Math.abs(height(g) - digitHeight) <= digitHeight * 0.15;
+  const mark = (g: Component) => height(g) <= digitHeight * 0.45;
   let first = all.length;
-  while (first > 0 && digitLike(all[first - 1]!)) first--;
+  while (first > 0 && (digitLike(all[first - 1]!) || mark(all[first - 1]!))) first--;
+  while (first < all.length && mark(all[first]!)) first++; // a mark before the first digit is no part of the number
   if (first === 0 || first === all.length) return null;
   return cell.offset[0] + Math.round((all[first - 1]!.x1 + all[first]!.x0) / 2);
 }
