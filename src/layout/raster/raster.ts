@@ -242,3 +242,26 @@ export function soften(r: Raster): Raster {
   }
   return out;
 }
+
+/**
+ * A bilevel raster without its lone dots: black pixels none of whose eight neighbours is
+ * black. A 1-bit scan renders a shaded cell (a table's grey header band) as a dither —
+ * light greys as a lattice of such dots, whose rows a resampled page shows as faint
+ * lines and the ruling finder took for rulings. A glyph's stroke, a decimal point or a
+ * ruling is never one pixel alone, so nothing else is lost.
+ */
+export function clearLoneDots(r: Raster): Raster {
+  const { width, height, data } = r;
+  const out = { width, height, data: new Uint8Array(data) };
+  const dark = (x: number, y: number) => x >= 0 && y >= 0 && x < width && y < height && data[y * width + x]! < 128;
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      if (data[row + x]! >= 128) continue;
+      let alone = true;
+      for (let dy = -1; dy <= 1 && alone; dy++) for (let dx = -1; dx <= 1; dx++) if ((dx !== 0 || dy !== 0) && dark(x + dx, y + dy)) { alone = false; break; }
+      if (alone) out.data[row + x] = 255;
+    }
+  }
+  return out;
+}

@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { createCanvas } from "@napi-rs/canvas";
 import { onlyPicture } from "../../layout/hidden-text.js";
-import { greyFromRgba, resample, type Raster } from "../../layout/raster/raster.js";
+import { clearLoneDots, greyFromRgba, isBilevel, resample, type Raster } from "../../layout/raster/raster.js";
 import { loadPdfjs, type PDFPageProxy } from "./pdfjs.js";
 import { misstatedScanPpi } from "./scan-resolution.js";
 
@@ -28,8 +28,11 @@ async function drawPageGrey(page: PDFPageProxy, dpi: number): Promise<Raster> {
   const viewport = page.getViewport({ scale: dpi / 72 });
   const width = Math.ceil(viewport.width);
   const height = Math.ceil(viewport.height);
-  const scan = await pageScan(page);
-  if (scan) {
+  const scanned = await pageScan(page);
+  if (scanned) {
+    // A black-and-white scan loses its dithers' lone dots before it is resampled to OCR's
+    // resolution, while they are still alone (clearLoneDots).
+    const scan = isBilevel(scanned) ? clearLoneDots(scanned) : scanned;
     // At the scan's own resolution where the page's size misstates it (scan-resolution.ts).
     const ppi = misstatedScanPpi(scan, viewport.width / viewport.scale, viewport.height / viewport.scale);
     return ppi === null ? resample(scan, width, height) : resample(scan, Math.ceil((scan.width * dpi) / ppi), Math.ceil((scan.height * dpi) / ppi));
