@@ -9,7 +9,8 @@
  *   npx tsx scripts/eval-random.ts [--count 100] [--seed 1] [--kinds text,html,pdf,dump,docx,doc,ofd]
  *                                  [--wording] [--keep DIR] [--verbose]
  * Slower kinds, on request: print-ruled, print-borderless (Chromium), wk-ruled, wk-borderless
- * (wkhtmltopdf), scan-200, scan-200-gs, scan-150, scan-200-borderless (OCR).
+ * (wkhtmltopdf), scan-200, scan-200-gs, scan-150, scan-200-borderless, scan-200-mono,
+ * scan-200-gs-mono (OCR; the last two black and white).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

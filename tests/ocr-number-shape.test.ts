@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { components, numberShape } from "../src/layout/raster/components.js";
 import { inkPoint, numberAfterWord, type CleanCell } from "../src/sources/ocr/cells.js";
 import { createRaster, type Raster } from "../src/layout/raster/raster.js";
+import { inkDisagrees } from "../src/sources/ocr/table.js";
 
 /** A white image with black boxes [x0, y0, x1, y1) of ink. */
 function ink(width: number, height: number, boxes: [number, number, number, number][]): Raster {
@@ -104,5 +105,20 @@ describe("number-shaped ink", () => {
     ]);
     expect(components(pair, 128)).toHaveLength(2);
     expect(shapeOf(pair)).toMatchObject({ digits: 2 });
+  });
+
+  it("a plain number read from ink that is not shaped like one is unsure, however sure its reader", () => {
+    // Grey type scanned black and white by Ghostscript: "69" as dots, of which chi_sim read "9" at 55.
+    const dots: [number, number, number, number][] = [];
+    for (let y = 10; y < 30; y += 3) for (let x = 10; x < 40; x += 3) if ((x + y) % 2 === 0) dots.push([x, y, x + 2, y + 1]);
+    const dotted = shapeOf(ink(60, 40, dots));
+    expect(dotted).toBeNull();
+    expect(inkDisagrees(dotted, { text: "9", confidence: 55 }).confidence).toBe(40);
+    expect(inkDisagrees(dotted, { text: "9", confidence: 30 }).confidence).toBe(30);
+    // Digits whose ink is shaped like digits, and text, keep their reader's confidence.
+    const two = shapeOf(ink(40, 40, [[10, 10, 18, 30], [22, 10, 30, 30]]));
+    expect(two).toMatchObject({ digits: 2 });
+    expect(inkDisagrees(two, { text: "69", confidence: 92 }).confidence).toBe(92);
+    expect(inkDisagrees(dotted, { text: "不适用", confidence: 70 }).confidence).toBe(70);
   });
 });

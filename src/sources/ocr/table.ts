@@ -8,7 +8,7 @@
  * 13 and 25 of 128 and 134 cells, where the reader before this read every cell alone.
  */
 import type { LayoutCell, LayoutLine } from "../../model/layout.js";
-import { typicalHeight } from "../../layout/raster/components.js";
+import { typicalHeight, type NumberShape } from "../../layout/raster/components.js";
 import type { TableGrid } from "../../layout/grid.js";
 import { setExtent } from "../../layout/split-rows.js";
 import { crop, downscale, pad, toPgm, type Raster } from "../../layout/raster/raster.js";
@@ -140,14 +140,26 @@ async function settleCell(cell: CleanCell, pass: PassCell, strip: CellReading | 
     if (number) return { ...number, text: signed(number.text, cell.shape) };
   }
   // The sign of a number is taken from the ink (a speck reads as "-" too).
-  if (pass.symbols > 0 && !pass.straddles && !pass.partial && pass.confidence >= TEXT_SETTLED && !(numberInk && marksOnly(pass.text))) return { text: signed(tidyNumber(pass.text), cell.shape), confidence: pass.confidence };
+  if (pass.symbols > 0 && !pass.straddles && !pass.partial && pass.confidence >= TEXT_SETTLED && !(numberInk && marksOnly(pass.text))) {
+    return inkDisagrees(cell.shape, { text: signed(tidyNumber(pass.text), cell.shape), confidence: pass.confidence });
+  }
   ctx.reread.count++;
   const again = await readText(cell, ctx.pool, ctx.dpi);
   // Ink shaped like a number at the table's digit height that no reader made more of than
   // nothing or a mark ("。", which a table prints for a blank): a token, not a blank
   // (CELL_UNPARSED downstream), so the null is never silent.
   if (numberInk && marksOnly(again.text)) return { text: "?", confidence: 0 };
-  return { text: signed(again.text, cell.shape), confidence: again.confidence };
+  return inkDisagrees(cell.shape, { text: signed(again.text, cell.shape), confidence: again.confidence });
+}
+
+/**
+ * A plain number read from ink that is not shaped like one is unsure, however sure its
+ * reader: nothing checked its digits against the ink. Grey type scanned black and white
+ * by Ghostscript comes out as dots; of "69" in such a cell chi_sim read "9" at 55, and
+ * table 二, which has no identity to catch it, kept it with no issue.
+ */
+export function inkDisagrees(shape: NumberShape | null, reading: CellReading): CellReading {
+  return shape === null && isNumberText(reading.text) ? { ...reading, confidence: Math.min(reading.confidence, UNAGREED) } : reading;
 }
 
 /**
