@@ -93,6 +93,35 @@ describe("number-shaped ink", () => {
     expect(shapeOf(zero)).toMatchObject({ digits: 1 });
   });
 
+  it("a 0 broken into halves in adjacent columns is one digit", () => {
+    // Ghostscript's black-and-white scan of a print: the halves of "0" in columns 43–50 and 51–65.
+    const zero = ink(80, 50, [
+      [10, 12, 18, 40],
+      [18, 10, 30, 13],
+      [26, 12, 30, 40],
+      [18, 38, 30, 41],
+    ]);
+    // Left half in columns 10–17 (its nibs reach column 17 at rows 12–13 and 38–39), right
+    // half from column 18 (its arcs at rows 9–10 and 42–43): no pixel of one touches the other.
+    const halves = ink(80, 50, [
+      [10, 12, 14, 40],
+      [14, 12, 18, 14],
+      [14, 38, 18, 40],
+      [18, 9, 30, 11],
+      [26, 9, 30, 44],
+      [18, 42, 30, 44],
+    ]);
+    expect(shapeOf(zero)).toMatchObject({ digits: 1 });
+    expect(components(halves, 128)).toHaveLength(2);
+    expect(shapeOf(halves)).toMatchObject({ digits: 1 });
+    // Two digits a blank column apart are two.
+    const pair = ink(80, 50, [
+      [10, 10, 22, 41],
+      [24, 10, 36, 41],
+    ]);
+    expect(shapeOf(pair)).toMatchObject({ digits: 2 });
+  });
+
   it("two digits side by side that meet in one column are still two", () => {
     const pair = ink(60, 50, [
       // A 7: its bar (one pixel of it reaching column 25) and its stem.
