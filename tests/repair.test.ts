@@ -56,6 +56,17 @@ describeCorpus("repairOcrReadings", () => {
     expect(repairOcrReadings(t.tables, t.provenance).repairs).toEqual([{ path: "applications.unableNeedsCreation.naturalPerson", read: "31", confidence: 90, value: 11 }]);
   });
 
+  it("repairs table 三 when table 四 holds a misreading of its own it cannot repair: the two are independent", () => {
+    // As a random report scanned black and white read: table 三's 91037 as 191037 beside table 四's 20 as 200.
+    const t = ocrTables();
+    misread(t, "applications.partiallyGranted.naturalPerson", "417", 417);
+    misread(t, "reviewLitigation.review.corrected", "61", 61);
+    const { repairs } = repairOcrReadings(t.tables, t.provenance);
+    expect(repairs).toEqual([{ path: "applications.partiallyGranted.naturalPerson", read: "417", confidence: 60, value: 447 }]);
+    // Table 四's group has one identity: which of its cells is off, it cannot say; the reading stays.
+    expect(t.tables.reviewLitigation?.review.corrected).toBe(61);
+  });
+
   it("repairs a cell with two digits misread as look-alikes when that one cell alone fits (\"11\" read \"34\" at 93)", () => {
     const t = ocrTables();
     misread(t, "applications.unableNeedsCreation.naturalPerson", "34", 34, 93);

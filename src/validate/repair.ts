@@ -1,14 +1,18 @@
 /**
  * Repair of OCR misreadings by the tables' own arithmetic. When identities fail on
- * OCR'd numbers, every repair of the whole record is enumerated — each a set of cells
- * (one, else two) given another reading one misread away (a digit confused with a
- * look-alike: 3↔8, 5↔6, 1↔7, 0↔8 …, or dropped or doubled) — under which every
- * identity holds. A repair of one cell may also give its cell a reading two look-alikes
- * away ("11" in a serif font read "34" at 93), and a reading its readers were unsure of
- * (below OCR_CONFIDENT: they disagreed, or its ink contradicts it) any value of its
- * count of digits: such a reading vouches for nothing but that count ("77" read "14" at
- * 40). A repair is applied only when it is the unique one of the smallest size, and
- * only when every cell it changes is checked by two identities or more: one equation
+ * OCR'd numbers, the record is taken part by part — its identities joined by the OCR'd
+ * cells they share: table 三 is one part, each group of table 四 another, and no change
+ * in one part touches another's identities — and in each part every repair is
+ * enumerated — each a set of cells (one, else two) given another reading one misread
+ * away (a digit confused with a look-alike: 3↔8, 5↔6, 1↔7, 0↔8 …, or dropped or
+ * doubled) — under which every identity of the part holds. A repair of one cell may
+ * also give its cell a reading two look-alikes away ("11" in a serif font read "34" at
+ * 93), and a reading its readers were unsure of (below OCR_CONFIDENT: they disagreed, or
+ * its ink contradicts it) any value of its count of digits: such a reading vouches for
+ * nothing but that count ("77" read "14" at 40). A part's repair is applied only when it
+ * is the part's unique one of the smallest size (so the record's repair, the parts'
+ * together, is its unique smallest one too), and only when every cell it changes is
+ * checked by two identities or more: one equation
  * can say that one of its cells is off, not which; a second one crossing it confirms the
  * cell. Otherwise the readings stay and the identity errors remain. Text-layer and HTML
  * values are never touched: there a failed identity is the source's own — and a
@@ -225,8 +229,35 @@ function valueFixing(sys: System, c: Candidate, i: number, alone: boolean): numb
  */
 export function minimalRepairs(tables: TablesOf, provenance: Provenance, templates: Templates = TEMPLATES, limit = Infinity, issues: readonly Issue[] = []): Repair[][] {
   const sys = new System(tables, provenance, templates, issues);
-  const all = sys.eqs.map((_, i) => i);
-  const failing = sys.failing(all);
+  return searchRepairs(sys, sys.candidates, sys.failing(sys.eqs.map((_, i) => i)), limit);
+}
+
+/**
+ * The record's independent parts: equations joined when an OCR'd cell is in both (as a
+ * term or a requirement), with those cells. No change to one part's cells can touch
+ * another part's equations — table 四's groups are parts of their own, table 三 is one —
+ * so the smallest repairs of the record are those of its parts put together, and it has
+ * one only if each part has one.
+ */
+function parts(sys: System): { candidates: Candidate[]; eqs: number[] }[] {
+  const root = sys.eqs.map((_, i) => i);
+  const find = (i: number): number => (root[i] === i ? i : (root[i] = find(root[i]!)));
+  for (const c of sys.candidates) {
+    const [first, ...rest] = sys.touched(c);
+    for (const i of rest) root[find(i)] = find(first!);
+  }
+  const byRoot = new Map<number, { candidates: Candidate[]; eqs: number[] }>();
+  const part = (i: number) => byRoot.get(find(i)) ?? byRoot.set(find(i), { candidates: [], eqs: [] }).get(find(i))!;
+  sys.eqs.forEach((_, i) => part(i).eqs.push(i));
+  for (const c of sys.candidates) {
+    const [first] = sys.touched(c);
+    if (first !== undefined) part(first).candidates.push(c);
+  }
+  return [...byRoot.values()];
+}
+
+/** The smallest repairs (one cell, else two) of `candidates` under which the `failing` equations, and every other they touch, hold. */
+function searchRepairs(sys: System, candidates: Candidate[], failing: number[], limit: number): Repair[][] {
   if (failing.length === 0) return [];
   const repair = (c: Candidate, value: number): Repair => ({ path: c.cell.path, read: c.read, confidence: c.confidence, value });
   const found = new Map<string, Repair[]>();
@@ -237,7 +268,7 @@ export function minimalRepairs(tables: TablesOf, provenance: Provenance, templat
     if (!inAll(c, open)) return null;
     const v = valueFixing(sys, c, open[0]!, alone);
     if (v === null) return null;
-    const before = cellValue(tables, c.cell);
+    const before = sys.value(c.cell);
     sys.set(c.cell, v);
     const holds = sys.failing(new Set([...check, ...sys.touched(c)])).length === 0;
     sys.set(c.cell, before);
@@ -245,7 +276,7 @@ export function minimalRepairs(tables: TablesOf, provenance: Provenance, templat
   };
 
   // One cell: it must be a term of every failing equation.
-  for (const c of sys.candidates) {
+  for (const c of candidates) {
     const v = tryFix(c, failing, new Set(failing), true);
     if (v !== null) found.set(keyOf([repair(c, v)]), [repair(c, v)]);
     if (found.size >= limit) return [...found.values()];
@@ -256,12 +287,12 @@ export function minimalRepairs(tables: TablesOf, provenance: Provenance, templat
   // fails. So one of the two is a term of a failing equation — or the second is a term of
   // every failing equation, and of one the first is in.
   const termsOf = new Map<number, Candidate[]>();
-  for (const c of sys.candidates) for (const t of c.terms) if (t.coef !== 0) termsOf.set(t.eq, [...(termsOf.get(t.eq) ?? []), c]);
+  for (const c of candidates) for (const t of c.terms) if (t.coef !== 0) termsOf.set(t.eq, [...(termsOf.get(t.eq) ?? []), c]);
   const inSome = new Set(failing.flatMap((i) => termsOf.get(i) ?? []));
-  const inEvery = sys.candidates.filter((c) => inAll(c, failing));
-  for (const a of sys.candidates) {
+  const inEvery = candidates.filter((c) => inAll(c, failing));
+  for (const a of candidates) {
     if (!inSome.has(a) && !inEvery.some((b) => b !== a && b.terms.some((t) => a.terms.some((u) => u.eq === t.eq)))) continue;
-    const original = cellValue(tables, a.cell);
+    const original = sys.value(a.cell);
     for (const va of a.options) {
       sys.set(a.cell, va);
       const check = new Set([...failing, ...sys.touched(a)]);
@@ -290,17 +321,18 @@ export function minimalRepairs(tables: TablesOf, provenance: Provenance, templat
  * @param known - the issues parsing raised: the null cells an error names are unknown
  */
 export function repairOcrReadings(tables: TablesOf, provenance: Provenance, templates: Templates = TEMPLATES, known: readonly Issue[] = []): { repairs: Repair[]; issues: Issue[] } {
-  const found = minimalRepairs(tables, provenance, templates, 2, known);
-  if (found.length !== 1) return { repairs: [], issues: [] };
-  const chosen = found[0]!;
   const sys = new System(tables, provenance, templates, known);
-  const cells = chosen.map((r) => sys.candidates.find((c) => c.cell.path === r.path)!);
-  const before = cells.map((c) => cellValue(tables, c.cell));
-  chosen.forEach((r, i) => sys.set(cells[i]!.cell, r.value));
-  // A cell in one identity only is not pinned down: the identity's other cells could be the misread ones.
-  if (cells.some((c) => sys.checkedTerms(c) < 2)) {
-    cells.forEach((c, i) => sys.set(c.cell, before[i]!));
-    return { repairs: [], issues: [] };
+  const chosen: Repair[] = [];
+  // Part by part (see parts): a misreading table 四 cannot be repaired no longer keeps table 三's from being.
+  for (const part of parts(sys)) {
+    const found = searchRepairs(sys, part.candidates, sys.failing(part.eqs), 2);
+    if (found.length !== 1) continue;
+    const cells = found[0]!.map((r) => part.candidates.find((c) => c.cell.path === r.path)!);
+    const before = cells.map((c) => cellValue(tables, c.cell));
+    found[0]!.forEach((r, i) => sys.set(cells[i]!.cell, r.value));
+    // A cell in one identity only is not pinned down: the identity's other cells could be the misread ones.
+    if (cells.some((c) => sys.checkedTerms(c) < 2)) cells.forEach((c, i) => sys.set(c.cell, before[i]!));
+    else chosen.push(...found[0]!);
   }
   return {
     repairs: chosen,
