@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { components, numberShape } from "../src/layout/raster/components.js";
-import { inkPoint, numberAfterWord, type CleanCell } from "../src/sources/ocr/cells.js";
+import { inkPoint, numberAfterWord, settleReadings, type CleanCell } from "../src/sources/ocr/cells.js";
 import { createRaster, type Raster } from "../src/layout/raster/raster.js";
 import { inkDisagrees } from "../src/sources/ocr/table.js";
 
@@ -93,7 +93,7 @@ describe("number-shaped ink", () => {
     expect(shapeOf(zero)).toMatchObject({ digits: 1 });
   });
 
-  it("a 0 broken into halves in adjacent columns is one digit", () => {
+  it("a 0 broken into halves in adjacent columns, or one blank column apart, is one digit", () => {
     // Ghostscript's black-and-white scan of a print: the halves of "0" in columns 43–50 and 51–65.
     const zero = ink(80, 50, [
       [10, 12, 18, 40],
@@ -114,12 +114,28 @@ describe("number-shaped ink", () => {
     expect(shapeOf(zero)).toMatchObject({ digits: 1 });
     expect(components(halves, 128)).toHaveLength(2);
     expect(shapeOf(halves)).toMatchObject({ digits: 1 });
-    // Two digits a blank column apart are two.
+    // The halves one blank column apart (column 18) are one digit still.
+    const apart = ink(80, 50, [
+      [10, 12, 14, 40],
+      [14, 12, 18, 14],
+      [14, 38, 18, 40],
+      [19, 9, 31, 11],
+      [27, 9, 31, 44],
+      [19, 42, 31, 44],
+    ]);
+    expect(shapeOf(apart)).toMatchObject({ digits: 1 });
+    // Two digits a blank column apart are two: together they are wider than a digit.
     const pair = ink(80, 50, [
       [10, 10, 22, 41],
-      [24, 10, 36, 41],
+      [23, 10, 35, 41],
     ]);
     expect(shapeOf(pair)).toMatchObject({ digits: 2 });
+    // Two narrow ones ("11") stand further apart than that.
+    const ones = ink(80, 50, [
+      [10, 10, 15, 41],
+      [19, 10, 24, 41],
+    ]);
+    expect(shapeOf(ones)).toMatchObject({ digits: 2 });
   });
 
   it("two digits side by side that meet in one column are still two", () => {
@@ -149,5 +165,21 @@ describe("number-shaped ink", () => {
     expect(two).toMatchObject({ digits: 2 });
     expect(inkDisagrees(two, { text: "69", confidence: 92 }).confidence).toBe(92);
     expect(inkDisagrees(dotted, { text: "不适用", confidence: 70 }).confidence).toBe(70);
+  });
+
+  it("two readings that agree outvote a more confident third, unsure; uncontested, they stand", () => {
+    // Ghostscript's black-and-white scan: 49396 read 14939 at 49 and 57 by eng, 49396 at 69 (and as guesses at 22 and 0).
+    const disputed = [
+      { text: "49396", confidence: 22 },
+      { text: "49396", confidence: 0 },
+      { text: "14939", confidence: 49 },
+      { text: "49396", confidence: 69 },
+      { text: "14939", confidence: 57 },
+    ];
+    expect(settleReadings(disputed, 5)).toEqual({ text: "14939", confidence: 40 });
+    expect(settleReadings([{ text: "190", confidence: 47 }, { text: "190", confidence: 45 }, { text: "120", confidence: 30 }], 3)).toEqual({ text: "190", confidence: 47 });
+    // A reading of another count of digits contests nothing; one alone is unsure.
+    expect(settleReadings([{ text: "190", confidence: 47 }, { text: "190", confidence: 45 }, { text: "1900", confidence: 90 }], 3)).toEqual({ text: "190", confidence: 47 });
+    expect(settleReadings([{ text: "72", confidence: 91 }], 2)).toEqual({ text: "72", confidence: 40 });
   });
 });

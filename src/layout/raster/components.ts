@@ -48,12 +48,12 @@ export function components(r: Raster, threshold: number, minArea = 4): Component
 /**
  * Marks that overlap horizontally belong to one glyph (thin strokes of a scanned "2"
  * break into pieces; a Chinese character is made of several radicals). Marks that share
- * a single column, or stand in adjacent columns with no blank column between them, are
- * one glyph only when together they are no wider than a digit: a serif "0" whose thin top
- * and bottom strokes a scan without anti-aliasing broke leaves two halves that meet, or
- * nearly (Ghostscript's black-and-white scan of a print: "201973" counted seven digits,
- * and the digit reader, asked for seven, read 1201973), while two digits that close
- * together are wider than that.
+ * a single column, or stand at most one blank column apart, are one glyph only when
+ * together they are no wider than a digit: a serif "0" whose thin top and bottom strokes
+ * a scan without anti-aliasing broke leaves two halves that meet, or nearly
+ * (Ghostscript's black-and-white scan of a print: "201973" counted seven digits, and the
+ * digit reader, asked for seven, read 1201973; "409.13" was read 1409.13), while two
+ * digits that close together are wider than that (narrow ones, a "1", stand further apart).
  */
 export function glyphs(marks: Component[]): Component[] {
   const sorted = [...marks].sort((a, b) => a.x0 - b.x0);
@@ -61,7 +61,7 @@ export function glyphs(marks: Component[]): Component[] {
   const oneDigitWide = (a: Component, b: Component) => Math.max(a.x1, b.x1) - a.x0 + 1 <= 0.8 * (Math.max(a.y1, b.y1) - Math.min(a.y0, b.y0) + 1);
   for (const m of sorted) {
     const last = out.at(-1);
-    if (last && (m.x0 <= last.x1 - 1 || (m.x0 <= last.x1 + 1 && oneDigitWide(last, m)))) {
+    if (last && (m.x0 <= last.x1 - 1 || (m.x0 <= last.x1 + 2 && oneDigitWide(last, m)))) {
       last.x1 = Math.max(last.x1, m.x1);
       last.y0 = Math.min(last.y0, m.y0);
       last.y1 = Math.max(last.y1, m.y1);

@@ -163,7 +163,8 @@ function sized(image: Raster, dpi: number): { image: Raster; dpi: number } {
 /**
  * Reads a cell of digits. The ink says how many digits to expect; the cell is read
  * until two readings of that length agree — counting `earlier` ones, the table pass's
- * (chi_sim) and the strip's (eng) — else the most confident of that length wins. The
+ * (chi_sim) and the strip's (eng) — else the most confident of that length wins, unsure
+ * (UNAGREED); two that agree against a more confident third are unsure too. The
  * first attempt is chi_sim's, with a digit whitelist: the two models misread different
  * digits (on huaian-2024 scanned at 300 dpi, eng reads its "4" as 1 at 98 %, chi_sim
  * reads it right), so a third eng reading would only repeat eng's mistake.
@@ -187,9 +188,19 @@ export async function readDigits(cell: CleanCell, expected: number, pool: OcrPoo
     const text = tidyNumber(read.text.trim());
     if (isNumberText(text)) readings.push({ text, confidence: read.confidence });
   }
+  return settleReadings(readings, expected);
+}
+
+/** What a number cell's readings (plain numbers) settle on, `expected` digits long (see readDigits). */
+export function settleReadings(readings: CellReading[], expected: number): CellReading | null {
+  const fitting = readings.filter((r) => digitCount(r.text) === expected);
   const best = (rs: CellReading[]) => [...rs].sort((a, b) => b.confidence - a.confidence)[0];
   const unsure = (r: CellReading | undefined) => r && { ...r, confidence: Math.min(r.confidence, UNAGREED) };
-  return agreed(fits(readings)) ?? unsure(best(fits(readings))) ?? unsure(best(readings.filter((r) => r.confidence >= 50))) ?? null;
+  const winner = agreed(fitting);
+  // Two readings agreeing outvote a more confident third, but do not make it go away: the
+  // cell is disputed (49396 read 14939 at 49 and 57 by eng, 49396 at 69 by another reader).
+  if (winner) return fitting.some((r) => r.text !== winner.text && r.confidence > winner.confidence) ? unsure(winner)! : winner;
+  return unsure(best(fitting)) ?? unsure(best(readings.filter((r) => r.confidence >= 50))) ?? null;
 }
 
 /**
