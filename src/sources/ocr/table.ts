@@ -172,17 +172,36 @@ export function inkDisagrees(shape: NumberShape | null, reading: CellReading): C
 async function signedByWord(page: Raster, box: Box, cell: CleanCell, reading: CellReading, digitHeight: number | null, ctx: TableContext): Promise<CellReading | null> {
   // Not "is the ink number-shaped": 增 is two narrow parts side by side (土 and 曾), and passes for digits.
   const word = SIGN_WORD.exec(reading.text);
-  if (!word) return null;
+  if (!word && !isNumberText(reading.text)) return null;
   const cut = numberAfterWord(cell, digitHeight);
   if (cut === null) return null;
   const digits = cleanCell(page, [cut - ctx.inset, box[1], box[2], box[3]], ctx.inset, ctx.threshold, ctx.dpi);
   if (!isNumberCell(digits, digitHeight)) return null;
-  const rest = tidyNumber(reading.text.slice(word[0].length));
+  // The word read as digits ("增 566" as 11566 on a black-and-white scan, "增 4" as 34 by
+  // Ghostscript's): what stands before the number is read on its own, and must be a sign word.
+  const sign = word ? { word: word[1]!, sure: true } : await wordBefore(page, box, cut, ctx);
+  if (sign === null) return null;
+  const rest = word ? tidyNumber(reading.text.slice(word[0].length)) : "";
   const earlier = isNumberText(rest) ? [{ text: rest, confidence: reading.confidence }] : [];
   const number = await readDigits(digits, digits.shape.digits, ctx.pool, ctx.dpi, earlier);
   if (!number) return null;
   ctx.reread.count++;
-  return { text: `${word[1]} ${number.text}`, confidence: number.confidence };
+  return { text: `${sign.word} ${number.text}`, confidence: sign.sure ? number.confidence : Math.min(number.confidence, UNAGREED) };
+}
+
+/**
+ * The sign word a cell prints before its number (which starts at `cut`), read on its
+ * own; null unless it reads as one. Below TEXT_SETTLED it is not sure (chi_sim rates a
+ * lone 增 it reads right at 0 on Ghostscript's scans): 增 and 减 are not look-alikes, but
+ * the value then says it is unsure.
+ */
+async function wordBefore(page: Raster, box: Box, cut: number, ctx: TableContext): Promise<{ word: string; sure: boolean } | null> {
+  const head = cleanCell(page, [box[0], box[1], cut + ctx.inset, box[3]], ctx.inset, ctx.threshold, ctx.dpi);
+  if (head.marks.length === 0) return null;
+  ctx.reread.count++;
+  const read = await readText(head, ctx.pool, ctx.dpi);
+  const word = new RegExp(`${SIGN_WORD.source}$`, "u").exec(read.text);
+  return word ? { word: word[1]!, sure: read.confidence >= TEXT_SETTLED } : null;
 }
 
 function toPoints(px: number, dpi: number): number {
