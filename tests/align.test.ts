@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { rowCues, rowKeys, TEMPLATES } from "../src/definition/index.js";
+import { rowCues, rowKeys, rowNames, TEMPLATES } from "../src/definition/index.js";
 import { alignRows } from "../src/templates/_shared/align.js";
+import { closestName } from "../src/templates/_shared/text.js";
 import { placeValues } from "../src/templates/_shared/place.js";
 import { readCell } from "../src/templates/_shared/codecs.js";
 import type { ValueCell } from "../src/templates/_shared/rows.js";
@@ -13,6 +14,18 @@ describe("alignRows", () => {
     const labels = ["一、本年新收政府信息公开申请数量", "（三）不予公开1.属于国家秘密", "2.其他法律行政止公开"]; // typo as printed in a real report
     const { matches } = alignRows(labels, keys2021, APPLICATION_ROW_CUES);
     expect([...matches.entries()].sort((a, b) => a[0] - b[0]).map(([, k]) => k)).toEqual(["newReceived", "deniedStateSecret", "deniedProhibitedByLaw"]);
+  });
+
+  it("names a row whose label OCR read with its lines out of order by its characters, when one long name has them all", () => {
+    // Ghostscript's black-and-white scan of a random report: 4.无正当理由大量反复申请 on two lines read back
+    // scrambled; by the order of its characters it resembles 重复申请 more (0.75 against 0.45).
+    const names = rowNames(TEMPLATES["2021"].tables.applications.rows);
+    expect(closestName("量反复申大量当理由4.无正请", names, keys2021)).toBe("notProcessedExcessive");
+    const labels = ["2.重复申请", "3.要求提供公开出版物", "量反复申大量当理由4.无正请", "5.要求行政机关确认或重新出具已获取信息"];
+    const { matches } = alignRows(labels, keys2021, APPLICATION_ROW_CUES, names);
+    expect(matches.get(2)).toBe("notProcessedExcessive");
+    // A character missing leaves it to resemblance and order, as before.
+    expect(closestName("量反复申量当理由4.无正请", names, keys2021)).toBe("notProcessedDuplicate");
   });
 
   it("places rows without labels by order between labelled neighbours", () => {

@@ -40,13 +40,30 @@ export function nameSimilarity(label: string, name: string): number {
   return prev[b.length]! / b.length;
 }
 
+/** Whether `label` holds every character of `name`, as many times as `name` has it, in any order. */
+export function holdsCharacters(label: string, name: string): boolean {
+  const left = new Map<string, number>();
+  for (const c of label) left.set(c, (left.get(c) ?? 0) + 1);
+  for (const c of name) {
+    const n = left.get(c) ?? 0;
+    if (n === 0) return false;
+    left.set(c, n - 1);
+  }
+  return true;
+}
+
 /**
  * The name a garbled label most resembles, if it resembles one clearly (≥ 0.6, ahead of
- * the next by 0.15). Only names of four characters or more take part (shorter ones
- * resemble too much), and only labels not much longer than the name (a label that
- * gathered a whole header resembles everything).
+ * the next by 0.15), or holds all of one long name's characters. Only names of four
+ * characters or more take part (shorter ones resemble too much), and only labels not much
+ * longer than the name (a label that gathered a whole header resembles everything).
  */
 export function closestName<K extends string>(label: string, names: Record<K, string>, keys: readonly K[]): K | undefined {
+  // A label whose lines OCR read out of order ("量反复申大量当理由4.无正请" for
+  // 4.无正当理由大量反复申请) keeps a long name's characters, not their order: the one
+  // name of six characters or more whose every character the label holds is the one it names.
+  const whole = keys.filter((k) => [...names[k]].length >= 6 && label.length <= names[k].length * 2 + 8 && holdsCharacters(label, names[k]));
+  if (whole.length === 1) return whole[0];
   const scored = keys
     .filter((k) => names[k].length >= 4 && label.length <= names[k].length * 2 + 8)
     .map((k) => ({ k, s: nameSimilarity(label, names[k]) }))
