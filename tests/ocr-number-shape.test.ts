@@ -102,28 +102,21 @@ describe("number-shaped ink", () => {
       [18, 38, 30, 41],
     ]);
     // Left half in columns 10–17 (its nibs reach column 17 at rows 12–13 and 38–39), right
-    // half from column 18 (its arcs at rows 9–10 and 42–43): no pixel of one touches the other.
-    const halves = ink(80, 50, [
-      [10, 12, 14, 40],
-      [14, 12, 18, 14],
-      [14, 38, 18, 40],
-      [18, 9, 30, 11],
-      [26, 9, 30, 44],
-      [18, 42, 30, 44],
-    ]);
+    // half from column `right` on (its arcs at rows 9–10 and 42–43): no pixel of one touches the other.
+    const halves = (right: number) =>
+      ink(80, 50, [
+        [10, 12, 14, 40],
+        [14, 12, 18, 14],
+        [14, 38, 18, 40],
+        [right, 9, right + 12, 11],
+        [right + 8, 9, right + 12, 44],
+        [right, 42, right + 12, 44],
+      ]);
     expect(shapeOf(zero)).toMatchObject({ digits: 1 });
-    expect(components(halves, 128)).toHaveLength(2);
-    expect(shapeOf(halves)).toMatchObject({ digits: 1 });
+    expect(components(halves(18), 128)).toHaveLength(2);
+    expect(shapeOf(halves(18))).toMatchObject({ digits: 1 });
     // The halves one blank column apart (column 18) are one digit still.
-    const apart = ink(80, 50, [
-      [10, 12, 14, 40],
-      [14, 12, 18, 14],
-      [14, 38, 18, 40],
-      [19, 9, 31, 11],
-      [27, 9, 31, 44],
-      [19, 42, 31, 44],
-    ]);
-    expect(shapeOf(apart)).toMatchObject({ digits: 1 });
+    expect(shapeOf(halves(19))).toMatchObject({ digits: 1 });
     // Two digits a blank column apart are two: together they are wider than a digit.
     const pair = ink(80, 50, [
       [10, 10, 22, 41],
