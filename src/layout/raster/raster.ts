@@ -12,6 +12,18 @@ export function createRaster(width: number, height: number, fill = 255): Raster 
   return { width, height, data: new Uint8Array(width * height).fill(fill) };
 }
 
+/**
+ * 1-bit rows (each padded to a whole byte, most significant bit first) → grey: a set
+ * bit becomes `set` (255 where 1 means white, as pdf.js decodes; 0 where 1 means black, as PBM stores).
+ */
+export function greyFromBits(bits: Uint8Array | Uint8ClampedArray, width: number, height: number, set: 0 | 255): Raster {
+  const data = new Uint8Array(width * height);
+  const stride = Math.ceil(width / 8);
+  const clear = 255 - set;
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = (bits[y * stride + (x >> 3)]! >> (7 - (x & 7))) & 1 ? set : clear;
+  return { width, height, data };
+}
+
 /** RGBA (canvas ImageData) → grey, by the usual luma weights. */
 export function greyFromRgba(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): Raster {
   const data = new Uint8Array(width * height);

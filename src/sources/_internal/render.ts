@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { createCanvas } from "@napi-rs/canvas";
 import { onlyPicture } from "../../layout/hidden-text.js";
-import { clearLoneDots, greyFromRgba, isBilevel, resample, type Raster } from "../../layout/raster/raster.js";
+import { clearLoneDots, greyFromBits, greyFromRgba, isBilevel, resample, type Raster } from "../../layout/raster/raster.js";
 import { loadPdfjs, type PDFPageProxy } from "./pdfjs.js";
 import { misstatedScanPpi } from "./scan-resolution.js";
 
@@ -58,6 +58,7 @@ interface DecodedImage {
 function greyOf(image: DecodedImage): Raster | null {
   const { width, height, kind, data } = image;
   if (!data) return null;
+  if (kind === 1) return greyFromBits(data, width, height, 255);
   const out = new Uint8Array(width * height);
   if (kind === 3) {
     // With a soft mask: composited over the white page, as the canvas would.
@@ -65,9 +66,6 @@ function greyOf(image: DecodedImage): Raster | null {
     for (let i = 0; i < out.length; i++) out[i] = 255 - (((255 - grey[i]!) * data[i * 4 + 3]!) >> 8);
   } else if (kind === 2) {
     for (let i = 0, j = 0; i < out.length; i++, j += 3) out[i] = (data[j]! * 77 + data[j + 1]! * 150 + data[j + 2]! * 29) >> 8;
-  } else if (kind === 1) {
-    const stride = Math.ceil(width / 8);
-    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) out[y * width + x] = (data[y * stride + (x >> 3)]! >> (7 - (x & 7))) & 1 ? 255 : 0;
   } else return null;
   return { width, height, data: out };
 }

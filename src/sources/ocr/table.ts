@@ -200,9 +200,12 @@ async function wordBefore(page: Raster, box: Box, cut: number, ctx: TableContext
   if (head.marks.length === 0) return null;
   ctx.reread.count++;
   const read = await readText(head, ctx.pool, ctx.dpi);
-  const word = new RegExp(`${SIGN_WORD.source}$`, "u").exec(read.text);
+  const word = SIGN_WORD_ALONE.exec(read.text);
   return word ? { word: word[1]!, sure: read.confidence >= TEXT_SETTLED } : null;
 }
+
+/** A sign word and nothing after it. */
+const SIGN_WORD_ALONE = new RegExp(`${SIGN_WORD.source}$`, "u");
 
 function toPoints(px: number, dpi: number): number {
   return Math.round(((px * 72) / dpi) * 10) / 10;
